@@ -1,0 +1,6 @@
+/* spm-import: not written yet */
+int main(void);
+int main(void)
+{
+	return 1;
+}

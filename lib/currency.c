@@ -1,0 +1,2 @@
+/* currency: not written yet */
+typedef int spm_currency_unwritten_;

@@ -1,0 +1,2 @@
+/* date: not written yet */
+typedef int spm_date_unwritten_;

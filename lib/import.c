@@ -1,0 +1,2 @@
+/* import: not written yet */
+typedef int spm_import_unwritten_;

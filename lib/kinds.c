@@ -1,0 +1,2 @@
+/* kinds: not written yet */
+typedef int spm_kinds_unwritten_;

@@ -1,0 +1,2 @@
+/* money: not written yet */
+typedef int spm_money_unwritten_;

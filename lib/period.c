@@ -1,0 +1,2 @@
+/* period: not written yet */
+typedef int spm_period_unwritten_;

@@ -1,0 +1,2 @@
+/* reader: not written yet */
+typedef int spm_reader_unwritten_;

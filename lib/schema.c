@@ -1,0 +1,2 @@
+/* schema: not written yet */
+typedef int spm_schema_unwritten_;

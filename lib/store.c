@@ -1,0 +1,2 @@
+/* store: not written yet */
+typedef int spm_store_unwritten_;

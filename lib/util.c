@@ -1,0 +1,2 @@
+/* util: not written yet */
+typedef int spm_util_unwritten_;

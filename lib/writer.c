@@ -1,0 +1,2 @@
+/* writer: not written yet */
+typedef int spm_writer_unwritten_;
