@@ -1,2 +1,191 @@
-/* util: not written yet */
-typedef int spm_util_unwritten_;
+/*
+ * util.c - the growable buffer, the string set and JSON string escaping that several library
+ * modules share.
+ */
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spm/error.h"
+
+int spm_buf_reserve(spm_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1) {
+		if (cap > SIZE_MAX / 2)
+			return SPM_ENOMEM;
+		cap *= 2;
+	}
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return SPM_ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int spm_buf_append(spm_buf *b, const char *s, size_t n)
+{
+	if (spm_buf_reserve(b, n))
+		return SPM_ENOMEM;
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int spm_buf_append_str(spm_buf *b, const char *s)
+{
+	return spm_buf_append(b, s, strlen(s));
+}
+
+int spm_buf_append_char(spm_buf *b, char c)
+{
+	return spm_buf_append(b, &c, 1);
+}
+
+int spm_buf_printf(spm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || spm_buf_reserve(b, (size_t)n))
+		return SPM_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+void spm_buf_clear(spm_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void spm_buf_free(spm_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int spm_buf_append_json_string(spm_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (spm_buf_reserve(b, n + 2))
+		return SPM_ENOMEM;
+	b->data[b->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+		size_t elen = 2;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			if (c < 0x20) {
+				esc[1] = 'u', esc[2] = '0', esc[3] = '0';
+				esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+				elen = 6;
+			} else {
+				elen = 0;
+			}
+		}
+		int rc = elen ? spm_buf_append(b, esc, elen) : spm_buf_append_char(b, (char)c);
+		if (rc)
+			return rc;
+	}
+	return spm_buf_append_char(b, '"');
+}
+
+/* FNV-1a: short keys, no adversary that matters (the input is the user's own file). */
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+static size_t find_slot(char *const *slots, size_t cap, const char *s, size_t n)
+{
+	size_t i = (size_t)hash_bytes(s, n) & (cap - 1);
+	while (slots[i] && !(strlen(slots[i]) == n && memcmp(slots[i], s, n) == 0))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+bool spm_strset_contains(const spm_strset *set, const char *s, size_t n)
+{
+	if (!set->cap)
+		return false;
+	return set->slots[find_slot(set->slots, set->cap, s, n)] != NULL;
+}
+
+static int grow(spm_strset *set)
+{
+	size_t cap = set->cap ? set->cap * 2 : 64;
+	char **slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return SPM_ENOMEM;
+	for (size_t i = 0; i < set->cap; i++) {
+		char *k = set->slots[i];
+		if (k)
+			slots[find_slot(slots, cap, k, strlen(k))] = k;
+	}
+	free(set->slots);
+	set->slots = slots;
+	set->cap = cap;
+	return 0;
+}
+
+int spm_strset_add(spm_strset *set, const char *s, size_t n)
+{
+	if ((set->count + 1) * 2 > set->cap && grow(set))
+		return SPM_ENOMEM;
+	size_t i = find_slot(set->slots, set->cap, s, n);
+	if (set->slots[i])
+		return 0;
+	char *copy = spm_strndup(s, n);
+	if (!copy)
+		return SPM_ENOMEM;
+	set->slots[i] = copy;
+	set->count++;
+	return 0;
+}
+
+void spm_strset_free(spm_strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
+	set->slots = NULL;
+	set->cap = set->count = 0;
+}
+
+char *spm_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}

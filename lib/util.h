@@ -1,0 +1,46 @@
+/*
+ * util.h (private) - small pieces the library modules share: a growable byte buffer, a set of
+ * strings, and JSON string escaping. Not part of the public API.
+ */
+#ifndef SPM_LIB_UTIL_H
+#define SPM_LIB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable, always NUL-terminated byte buffer. Zero-initialise, then use; spm_buf_free releases. */
+typedef struct spm_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} spm_buf;
+
+/* Each returns 0, or SPM_ENOMEM leaving the buffer as it was. */
+int spm_buf_reserve(spm_buf *b, size_t extra);
+int spm_buf_append(spm_buf *b, const char *s, size_t n);
+int spm_buf_append_str(spm_buf *b, const char *s);
+int spm_buf_append_char(spm_buf *b, char c);
+int spm_buf_printf(spm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void spm_buf_clear(spm_buf *b); /* length 0, memory kept */
+void spm_buf_free(spm_buf *b);
+
+/* Appends s as a JSON string literal, quotes included (RFC 8259 escaping; UTF-8 passed through). */
+int spm_buf_append_json_string(spm_buf *b, const char *s, size_t n);
+
+/* A set of byte strings (open addressing). Zero-initialise; spm_strset_free releases. */
+typedef struct spm_strset {
+	char **slots;
+	size_t cap;   /* power of two, or 0 */
+	size_t count;
+} spm_strset;
+
+bool spm_strset_contains(const spm_strset *set, const char *s, size_t n);
+/* Adds a copy of s; 0 (also when already present) or SPM_ENOMEM. */
+int spm_strset_add(spm_strset *set, const char *s, size_t n);
+void spm_strset_free(spm_strset *set);
+
+/* Duplicates n bytes plus a NUL; NULL when out of memory. */
+char *spm_strndup(const char *s, size_t n);
+
+#endif
