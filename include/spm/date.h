@@ -24,24 +24,38 @@ int spm_date_from_ymd(spm_date *out, int year, int month, int day);
 void spm_date_to_ymd(spm_date d, int *year, int *month, int *day);
 
 /*
- * Parses text (len bytes, not necessarily NUL-terminated; blanks around ignored).
+ * Parses text (len bytes, not necessarily NUL-terminated; blanks around ignored: space, tab, CR, LF).
  * layout NULL means ISO: YYYY-MM-DD, optionally followed by a time ("T10:00:00Z", " 10:00:00",
- * with optional fraction and offset) that is checked and dropped: spm keeps days.
+ * "T10:00", with optional fraction and offset) that is checked and dropped: spm keeps days.
  * Otherwise layout is a strptime-like pattern of %Y (4-digit year), %m (month 1-12, zero padding
- * optional), %d (day, padding optional), %b (Jan..Dec, any case), %% and literal characters, e.g.
- * "%m/%d/%Y" or "%d.%m.%Y".
- * Returns SPM_OK or SPM_EDATA, with err's message one of:
- *   "not a date: '...'", "impossible date: '2026-02-30'",
+ * optional), %d (day, padding optional), %b (Jan..Dec or the full name, any case), %% and literal
+ * characters matched exactly, e.g. "%m/%d/%Y" or "%d.%m.%Y"; %Y, one of %m %b, and %d each once.
+ * Returns SPM_OK, SPM_EUSAGE for a bad layout (see spm_date_layout_check), or SPM_EDATA, with err's
+ * message one of:
+ *   "not a date: '...'" (with a layout: "not a date: '...' (format '%m/%d/%Y')"),
+ *   "impossible date: '2026-02-30'" (also for a time such as 25:00),
  *   "ambiguous date '11/8/2016': give a date format such as %m/%d/%Y or %d/%m/%Y" (ISO expected but
- *   the text has a day-month layout).
+ *   the text looks like N/N/NNNN, N.N.NNNN or N-N-NNNN; the hint uses the text's separator).
+ * out is written only on success.
  */
 int spm_date_parse(spm_date *out, const char *text, size_t len, const char *layout, spm_error *err);
 
-/* Checks a layout string for the directives above; SPM_EUSAGE with a message if it has others. */
+/*
+ * Checks a layout string for the directives above; SPM_EUSAGE with a message if it has others, a lone
+ * % at the end, or not exactly one year, one month and one day.
+ */
 int spm_date_layout_check(const char *layout, spm_error *err);
 
-/* Writes "YYYY-MM-DD". Returns 10. */
+/*
+ * Writes "YYYY-MM-DD" (cut to size - 1 characters and NUL-terminated when size > 0). Returns 10.
+ * A day number outside years 1..9999 is written "0000-00-00", which never parses as a date.
+ */
 size_t spm_date_format(char *buf, size_t size, spm_date d);
+
+/*
+ * Arithmetic on day numbers. Results beyond the int32_t range saturate instead of wrapping; a result
+ * outside years 1..9999 is not a date spm can store, so callers check it where that matters.
+ */
 
 /* d plus n days (n may be negative). */
 spm_date spm_date_add_days(spm_date d, int32_t n);
