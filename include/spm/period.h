@@ -42,29 +42,48 @@ typedef struct spm_period {
 } spm_period;
 
 /*
- * Parses a period name. fiscal may be NULL (calendar year; FY names then equal calendar ones).
- * Returns SPM_OK or SPM_EDATA with "not a period: '...'" (or a more precise reason, such as
- * "no quarter 5 in '2026-Q5'").
+ * Parses a period name (len bytes, not necessarily NUL-terminated; blanks around ignored; letters in
+ * any case; the index's zero padding optional). A calendar name means the calendar even when fiscal
+ * is set; an FY name means the fiscal year. fiscal may be NULL (calendar year; FY names then equal
+ * calendar ones). "FY2026-03" and "2026-M03" are refused: which third month is meant is unclear.
+ * Returns SPM_OK; SPM_EUSAGE if fiscal's start month is not 1..12; or SPM_EDATA with
+ * "not a period: '...'" or a more precise reason: "no quarter 5 in '2026-Q5'", "no half 3 in ...",
+ * "no month 13 in '2026-13'", "no year 0 in '0000'", "period outside the years 1 to 9999: 'FY0001'"
+ * (a period with a day before 0001-01-01 or after 9999-12-31). out is written only on success.
  */
 int spm_period_parse(spm_period *out, const char *text, size_t len, const spm_fiscal *fiscal,
 		     spm_error *err);
 
-/* Writes the period's name, as parsed ("2026-Q1", "FY2026-H2"). Returns the length. */
+/*
+ * Writes the period's name, canonical ("2026-Q1", "2026-03", "FY2026-H2", "FY2026-M01"), cut to
+ * size - 1 characters and NUL-terminated when size > 0. Returns the full length, like snprintf.
+ */
 size_t spm_period_format(char *buf, size_t size, const spm_period *p);
 
-/* The period of the given kind that contains d; fiscal NULL or calendar gives calendar names. */
+/*
+ * The period of the given kind that contains d; fiscal NULL or calendar (start month 1) gives
+ * calendar names, any other start month FY names. Returns SPM_OK, SPM_EUSAGE for a bad kind or
+ * fiscal start month, SPM_ERANGE if d or the period reaches outside the years 1..9999.
+ */
 int spm_period_of(spm_period *out, spm_date d, spm_period_kind kind, const spm_fiscal *fiscal);
 
-/* The period n steps after p (n < 0: before), of the same kind and naming. */
+/*
+ * The period n steps after p (n < 0: before), of the same kind and naming: the fiscal start month and
+ * naming are recovered from p itself. Returns SPM_OK, SPM_ERANGE past the years 1..9999, or
+ * SPM_EUSAGE if p's fields do not describe one period (a damaged or hand-made value).
+ */
 int spm_period_shift(spm_period *out, const spm_period *p, int n);
 
+/* Whether first <= d <= last. */
 bool spm_period_contains(const spm_period *p, spm_date d);
+/* The number of days in p, both ends included. */
 int32_t spm_period_days(const spm_period *p);
 
 /*
- * Splits p into consecutive periods of a finer kind (a year into quarters, a quarter into months).
- * Writes at most cap periods to out and their number to *n. SPM_EUSAGE if kind is not finer than
- * p's or cap is too small.
+ * Splits p into consecutive periods of a finer kind (a year into quarters, a quarter into months),
+ * named like p (FY2026 gives FY2026-M01..FY2026-M12). Writes at most cap periods to out and their
+ * number to *n. SPM_EUSAGE if kind is not finer than p's, n is NULL, p is damaged, or cap is too
+ * small (then nothing is written to out and *n is the number needed).
  */
 int spm_period_split(const spm_period *p, spm_period_kind kind, spm_period *out, size_t cap,
 		     size_t *n);
