@@ -1,2 +1,229 @@
-/* cli.c: not written yet */
-typedef int spm_cli_unwritten_;
+/*
+ * cli.c - the parts every spm tool shares: option tables for getopt_long and --help, the mapping
+ * of library statuses to exit codes, messages on stderr, the store path, and progress output.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_OPTIONS 64
+
+static const char *progname = "spm";
+static bool progress_shown;
+
+void cli_init(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	progname = slash ? slash + 1 : name;
+}
+
+const char *cli_progname(void)
+{
+	return progname;
+}
+
+int cli_exit_code(int status)
+{
+	switch (status) {
+	case SPM_OK: return SPM_EXIT_OK;
+	case SPM_EUSAGE: return SPM_EXIT_USAGE;
+	case SPM_EDATA:
+	case SPM_ERANGE: return SPM_EXIT_DATA;
+	case SPM_ECONFIG: return SPM_EXIT_CONFIG;
+	case SPM_EBUSY: return SPM_EXIT_BUSY;
+	case SPM_EIO: return SPM_EXIT_IO;
+	case SPM_ENOMEM: return SPM_EXIT_NOMEM;
+	default: return SPM_EXIT_STORE;
+	}
+}
+
+void cli_print_error(const spm_error *err)
+{
+	char buf[2048];
+	cli_progress_end();
+	spm_error_format(err, buf, sizeof buf);
+	fprintf(stderr, "%s: %s\n", progname, buf);
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+	cli_progress_end();
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", progname);
+	return SPM_EXIT_USAGE;
+}
+
+int cli_getopt(int argc, char **argv, const cli_option *opts, const char **arg)
+{
+	static struct option longs[MAX_OPTIONS + 1];
+	static char shorts[MAX_OPTIONS * 2 + 2];
+	static const cli_option *built;
+
+	if (built != opts) {
+		size_t n = 0, s = 0;
+		shorts[s++] = ':'; /* report a missing argument as ':' */
+		for (; opts[n].name && n < MAX_OPTIONS; n++) {
+			longs[n].name = opts[n].name;
+			longs[n].has_arg = opts[n].arg ? required_argument : no_argument;
+			longs[n].flag = NULL;
+			longs[n].val = opts[n].short_name;
+			if (opts[n].short_name < 256) {
+				shorts[s++] = (char)opts[n].short_name;
+				if (opts[n].arg)
+					shorts[s++] = ':';
+			}
+		}
+		memset(&longs[n], 0, sizeof longs[n]);
+		shorts[s] = '\0';
+		built = opts;
+		opterr = 0;
+	}
+	int c = getopt_long(argc, argv, shorts, longs, NULL);
+	*arg = optarg;
+	if (c == ':') {
+		cli_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		return '?';
+	}
+	if (c == '?') {
+		if (optopt && optopt < 256)
+			cli_usage_error("unknown option '-%c'", optopt);
+		else
+			cli_usage_error("unknown option '%s'", argv[optind - 1]);
+		return '?';
+	}
+	return c;
+}
+
+void cli_print_help(FILE *fp, const char *usage, const char *about, const cli_option *opts,
+		    const char *after)
+{
+	fprintf(fp, "usage: %s %s\n\n%s\n\noptions:\n", progname, usage, about);
+	for (size_t i = 0; opts[i].name; i++) {
+		char left[64];
+		if (opts[i].short_name < 256)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", opts[i].short_name, opts[i].name,
+				 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", opts[i].name,
+				 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		if (strlen(left) > 26)
+			fprintf(fp, "  %s\n  %-26s  %s\n", left, "", opts[i].help);
+		else
+			fprintf(fp, "  %-26s  %s\n", left, opts[i].help);
+	}
+	if (after)
+		fprintf(fp, "\n%s", after);
+}
+
+void cli_print_version(void)
+{
+	printf("%s (spm) %s\n", progname, SPM_VERSION);
+}
+
+const char *cli_store_path(const char *from_option)
+{
+	if (from_option && *from_option)
+		return from_option;
+	const char *env = getenv("SPM_DB");
+	if (env && *env)
+		return env;
+	return "spm.db";
+}
+
+spm_store *cli_open_store(const char *path, unsigned flags, int *exit_code)
+{
+	spm_store *st = NULL;
+	spm_error err;
+	int rc = spm_store_open(&st, path, flags, &err);
+	if (rc) {
+		cli_print_error(&err);
+		*exit_code = cli_exit_code(rc);
+		return NULL;
+	}
+	return st;
+}
+
+int cli_output_format(const char *name, FILE *out, spm_output_format *fmt)
+{
+	if (!name) {
+		*fmt = isatty(fileno(out)) ? SPM_OUT_TABLE : SPM_OUT_CSV;
+		return SPM_OK;
+	}
+	return spm_output_format_parse(fmt, name);
+}
+
+FILE *cli_open_output(const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		cli_errorf("cannot write '%s': %s", path, strerror(errno));
+	return fp;
+}
+
+int cli_close_output(FILE *fp, const char *path)
+{
+	const char *name = path && strcmp(path, "-") != 0 ? path : "standard output";
+	bool failed = fflush(fp) != 0 || ferror(fp);
+	int saved = errno;
+	if (fp != stdout)
+		failed |= fclose(fp) != 0;
+	if (failed) {
+		cli_errorf("cannot write '%s': %s", name, strerror(saved ? saved : EIO));
+		return SPM_EXIT_IO;
+	}
+	return SPM_EXIT_OK;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_progress(const char *what, uint64_t count, uint64_t done, uint64_t total)
+{
+	static double last;
+	if (!isatty(STDERR_FILENO))
+		return;
+	double t = now_seconds();
+	if (t - last < 0.2)
+		return;
+	last = t;
+	if (total)
+		fprintf(stderr, "\r%s: %s: %llu records (%d%%)\033[K", progname, what,
+			(unsigned long long)count, (int)(done * 100 / total));
+	else
+		fprintf(stderr, "\r%s: %s: %llu records\033[K", progname, what,
+			(unsigned long long)count);
+	progress_shown = true;
+}
+
+void cli_progress_end(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = false;
+}

@@ -1,0 +1,79 @@
+/*
+ * cli.h - what the spm tools share: the option table that drives getopt_long and renders --help,
+ * the exit codes, error printing, the store path, output defaults and progress on a terminal.
+ */
+#ifndef SPM_CLI_H
+#define SPM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "spm/error.h"
+#include "spm/store.h"
+#include "spm/writer.h"
+
+/* Exit codes, the same in every tool (see spm(7), EXIT STATUS). */
+enum {
+	SPM_EXIT_OK = 0,
+	SPM_EXIT_USAGE = 64,   /* bad options or arguments */
+	SPM_EXIT_DATA = 65,    /* bad input data; nothing was written */
+	SPM_EXIT_STORE = 70,   /* the store is damaged, not a store, or from a newer spm */
+	SPM_EXIT_NOMEM = 71,   /* out of memory */
+	SPM_EXIT_IO = 74,      /* a file could not be read or written */
+	SPM_EXIT_BUSY = 75,    /* the store is locked by another process: try again later */
+	SPM_EXIT_CONFIG = 78   /* a plan or configuration file is invalid */
+};
+
+/* One option: drives getopt_long and one line of --help. */
+typedef struct cli_option {
+	const char *name;    /* long name, without the dashes */
+	int short_name;      /* a letter, or a value above 255 for long-only options */
+	const char *arg;     /* argument name shown in --help, or NULL for a flag */
+	const char *help;    /* one line */
+} cli_option;
+
+/* Sets the program name used in messages. */
+void cli_init(const char *progname);
+const char *cli_progname(void);
+
+/* The exit code for a library status. */
+int cli_exit_code(int status);
+
+/* Prints "prog: <formatted error>" on stderr. */
+void cli_print_error(const spm_error *err);
+/* Prints "prog: <message>" on stderr. */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a usage error and the hint to run --help; returns SPM_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Runs getopt_long over the table. Returns the option's short_name, -1 at the end of the options,
+ * or '?' after printing a usage error. *arg receives the option's argument.
+ */
+int cli_getopt(int argc, char **argv, const cli_option *opts, const char **arg);
+
+/* Prints the usage line, the description and the option table, as --help shows them. */
+void cli_print_help(FILE *fp, const char *usage, const char *about, const cli_option *opts,
+		    const char *after);
+void cli_print_version(void);
+
+/* The store path: the --db argument, else $SPM_DB, else ./spm.db. */
+const char *cli_store_path(const char *from_option);
+
+/* Opens the store; on failure prints the error and returns NULL with *exit_code set. */
+spm_store *cli_open_store(const char *path, unsigned flags, int *exit_code);
+
+/* Parses --format; NULL means the default: table on a terminal, else csv. */
+int cli_output_format(const char *name, FILE *out, spm_output_format *fmt);
+
+/* Opens --output (NULL or "-": stdout). On failure prints the error and returns NULL. */
+FILE *cli_open_output(const char *path);
+/* Closes an output from cli_open_output, reporting a write error; returns an exit code. */
+int cli_close_output(FILE *fp, const char *path);
+
+/* Progress on stderr, only when stderr is a terminal, at most a few times a second. */
+void cli_progress(const char *what, uint64_t count, uint64_t done, uint64_t total);
+void cli_progress_end(void);
+
+#endif
