@@ -1,8 +1,9 @@
 /*
  * store.c - the store: the one file in spm that talks to SQLite. It creates a store file private to
- * its owner, sets each connection up (foreign keys, WAL, busy timeout), brings the schema forward with
- * the migrations of schema.c, and wraps statements and transactions so that no other module sees a
- * sqlite3 type or result code. store_fail() is the one place where SQLite's codes become statuses.
+ * its owner, sets each connection up (foreign keys, WAL, busy timeout), brings the schema forward
+ * with the migrations of schema.c, and wraps statements and transactions so that no other module
+ * sees a sqlite3 type or result code. store_fail() is the one place where SQLite's codes become
+ * statuses.
  */
 #include "spm/store.h"
 
@@ -38,9 +39,9 @@ static const char *quote_path(char *buf, const char *path)
 }
 
 /*
- * Maps a SQLite result code to a status and fills err with a message naming the store, what was being
- * done (what; NULL when SQLite's own message says enough) and SQLite's message. db NULL means there is
- * no connection to ask for a message. Returns the status.
+ * Maps a SQLite result code to a status and fills err with a message naming the store, what was
+ * being done (what; NULL when SQLite's own message says enough) and SQLite's message. db NULL means
+ * there is no connection to ask for a message. Returns the status.
  */
 static int store_fail(const char *path, sqlite3 *db, int rc, const char *what, spm_error *err)
 {
@@ -52,8 +53,9 @@ static int store_fail(const char *path, sqlite3 *db, int rc, const char *what, s
 	switch (rc & 0xff) { /* the primary code, whether or not extended codes are on */
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return spm_error_set(err, SPM_EBUSY,
-				     "store %s is busy: another spm process is writing; try again later", q);
+		return spm_error_set(
+		    err, SPM_EBUSY,
+		    "store %s is busy: another spm process is writing; try again later", q);
 	case SQLITE_NOTADB:
 		return spm_error_set(err, SPM_ESTORE, "%s is not an spm store", q);
 	case SQLITE_CORRUPT:
@@ -115,7 +117,8 @@ static int query_int(spm_store *st, const char *sql, int *out, const char *what,
 	return rc;
 }
 
-/* SPM_BUSY_TIMEOUT, in milliseconds: digits only, so that "5s" or "-1" is an error, not a surprise. */
+/* SPM_BUSY_TIMEOUT, in milliseconds: digits only, so that "5s" or "-1" is an error, not a surprise.
+ */
 static int busy_timeout_ms(int *out, spm_error *err)
 {
 	const char *s = getenv("SPM_BUSY_TIMEOUT");
@@ -127,9 +130,10 @@ static int busy_timeout_ms(int *out, spm_error *err)
 		return SPM_OK;
 	for (const char *p = s; *p; p++) {
 		if (*p < '0' || *p > '9' || v > (BUSY_TIMEOUT_MAX_MS - (*p - '0')) / 10)
-			return spm_error_set(err, SPM_EUSAGE,
-					     "SPM_BUSY_TIMEOUT: not a number of milliseconds from 0 to %ld: %s",
-					     BUSY_TIMEOUT_MAX_MS, spm_quote(q, sizeof q, s, strlen(s)));
+			return spm_error_set(
+			    err, SPM_EUSAGE,
+			    "SPM_BUSY_TIMEOUT: not a number of milliseconds from 0 to %ld: %s",
+			    BUSY_TIMEOUT_MAX_MS, spm_quote(q, sizeof q, s, strlen(s)));
 		v = v * 10 + (*p - '0');
 	}
 	*out = (int)v;
@@ -137,8 +141,8 @@ static int busy_timeout_ms(int *out, spm_error *err)
 }
 
 /*
- * Creates the file itself rather than letting SQLite do it, so that it is 0600 from its first moment
- * whatever the umask: it will hold pay data. An existing file is left as it is.
+ * Creates the file itself rather than letting SQLite do it, so that it is 0600 from its first
+ * moment whatever the umask: it will hold pay data. An existing file is left as it is.
  */
 static int ensure_file(const char *path, unsigned flags, spm_error *err)
 {
@@ -156,17 +160,19 @@ static int ensure_file(const char *path, unsigned flags, spm_error *err)
 				return SPM_OK;
 			unlink(path);
 			return spm_error_set(err, SPM_EIO, "store %s: cannot make it private: %s",
-					     quote_path(q, path), strerror(saved));
+			                     quote_path(q, path), strerror(saved));
 		}
 		if (errno != EEXIST)
 			return spm_error_set(err, SPM_EIO, "store %s: cannot create: %s",
-					     quote_path(q, path), strerror(errno));
+			                     quote_path(q, path), strerror(errno));
 		return SPM_OK;
 	}
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT)
-			return spm_error_set(err, SPM_EIO, "store %s does not exist", quote_path(q, path));
-		return spm_error_set(err, SPM_EIO, "store %s: %s", quote_path(q, path), strerror(errno));
+			return spm_error_set(err, SPM_EIO, "store %s does not exist",
+			                     quote_path(q, path));
+		return spm_error_set(err, SPM_EIO, "store %s: %s", quote_path(q, path),
+		                     strerror(errno));
 	}
 	return SPM_OK;
 }
@@ -175,12 +181,14 @@ static int refuse_newer(spm_store *st, int version, spm_error *err)
 {
 	char q[SPM_QUOTE_BUFSZ];
 
-	return spm_error_set(err, SPM_ESTORE,
-			     "store %s has schema version %d, newer than this spm supports (%d): upgrade spm",
-			     quote_path(q, st->path), version, spm_schema_migration_count);
+	return spm_error_set(
+	    err, SPM_ESTORE,
+	    "store %s has schema version %d, newer than this spm supports (%d): upgrade spm",
+	    quote_path(q, st->path), version, spm_schema_migration_count);
 }
 
-/* Fails unless no table references a missing row (what a migration may leave with the checks off). */
+/* Fails unless no table references a missing row (what a migration may leave with the checks off).
+ */
 static int check_references(spm_store *st, int version, spm_error *err)
 {
 	char q[SPM_QUOTE_BUFSZ];
@@ -192,11 +200,12 @@ static int check_references(spm_store *st, int version, spm_error *err)
 	if (rc == SQLITE_ROW) {
 		const unsigned char *table = sqlite3_column_text(stmt, 0);
 		const unsigned char *parent = sqlite3_column_text(stmt, 2);
-		rc = spm_error_set(err, SPM_ESTORE,
-				   "store %s: schema version %d has a row in '%s' that references a "
-				   "missing row in '%s'",
-				   quote_path(q, st->path), version, table ? (const char *)table : "?",
-				   parent ? (const char *)parent : "?");
+		rc = spm_error_set(
+		    err, SPM_ESTORE,
+		    "store %s: schema version %d has a row in '%s' that references a "
+		    "missing row in '%s'",
+		    quote_path(q, st->path), version, table ? (const char *)table : "?",
+		    parent ? (const char *)parent : "?");
 	} else if (rc == SQLITE_DONE) {
 		rc = SPM_OK;
 	} else {
@@ -234,9 +243,10 @@ static int migrate(spm_store *st, spm_error *err)
 		snprintf(what, sizeof what, "schema upgrade to version %d failed", v + 1);
 		rc = store_exec(st, spm_schema_migrations[v], what, err);
 		if (rc == SPM_OK && sqlite3_get_autocommit(st->db))
-			rc = spm_error_set(err, SPM_ESTORE,
-					   "store %s: schema upgrade to version %d ended its own transaction",
-					   quote_path(q, st->path), v + 1);
+			rc = spm_error_set(
+			    err, SPM_ESTORE,
+			    "store %s: schema upgrade to version %d ended its own transaction",
+			    quote_path(q, st->path), v + 1);
 	}
 	if (rc == SPM_OK)
 		rc = check_references(st, latest, err);
@@ -275,24 +285,27 @@ static int store_setup(spm_store *st, unsigned flags, int timeout_ms, spm_error 
 	if (version > latest)
 		return refuse_newer(st, version, err);
 	if (version == 0) {
-		/* an empty file is a new store; a database with tables but no version is someone else's */
+		/* an empty file is a new store; a database with tables but no version is someone
+		 * else's */
 		rc = query_int(st, "SELECT count(*) FROM sqlite_master", &tables,
-			       "cannot read the schema", err);
+		               "cannot read the schema", err);
 		if (rc != SPM_OK)
 			return rc;
 	}
 	if (version < 0 || tables > 0)
-		return spm_error_set(err, SPM_ESTORE, "%s is not an spm store", quote_path(q, st->path));
+		return spm_error_set(err, SPM_ESTORE, "%s is not an spm store",
+		                     quote_path(q, st->path));
 
 	rc = store_exec(st, "PRAGMA synchronous = NORMAL", "cannot set synchronous mode", err);
 	if (rc != SPM_OK)
 		return rc;
 	if (flags & SPM_STORE_READONLY) {
 		if (version < latest)
-			return spm_error_set(err, SPM_ESTORE,
-					     "store %s has schema version %d and needs upgrading to %d, "
-					     "which a read-only open cannot do",
-					     quote_path(q, st->path), version, latest);
+			return spm_error_set(
+			    err, SPM_ESTORE,
+			    "store %s has schema version %d and needs upgrading to %d, "
+			    "which a read-only open cannot do",
+			    quote_path(q, st->path), version, latest);
 		return SPM_OK;
 	}
 
@@ -308,10 +321,10 @@ static int store_setup(spm_store *st, unsigned flags, int timeout_ms, spm_error 
 			if (mode && strcmp((const char *)mode, "wal") == 0)
 				rc = SPM_OK;
 			else
-				rc = spm_error_set(err, SPM_ESTORE,
-						   "store %s: cannot use WAL journaling (journal mode is '%s')",
-						   quote_path(q, st->path),
-						   mode ? (const char *)mode : "unknown");
+				rc = spm_error_set(
+				    err, SPM_ESTORE,
+				    "store %s: cannot use WAL journaling (journal mode is '%s')",
+				    quote_path(q, st->path), mode ? (const char *)mode : "unknown");
 		} else {
 			rc = store_fail(st->path, st->db, rc, "cannot use WAL journaling", err);
 		}
@@ -340,10 +353,10 @@ int spm_store_open(spm_store **out, const char *path, unsigned flags, spm_error 
 		return spm_error_set(err, SPM_EUSAGE, "store: no path given");
 	if (flags & ~(SPM_STORE_CREATE | SPM_STORE_READONLY))
 		return spm_error_set(err, SPM_EUSAGE, "store %s: unknown open flags 0x%x",
-				     quote_path(q, path), flags);
+		                     quote_path(q, path), flags);
 	if ((flags & SPM_STORE_CREATE) && (flags & SPM_STORE_READONLY))
 		return spm_error_set(err, SPM_EUSAGE, "store %s: cannot be created read-only",
-				     quote_path(q, path));
+		                     quote_path(q, path));
 	rc = busy_timeout_ms(&timeout_ms, err);
 	if (rc != SPM_OK)
 		return rc;
@@ -356,8 +369,8 @@ int spm_store_open(spm_store **out, const char *path, unsigned flags, spm_error 
 	if (st)
 		st->path = malloc(len + 1);
 	/*
-	 * The path is always a file name: SQLite would take ":memory:" as a database in memory and, as
-	 * built here, "file:..." as a URI. "./" keeps such relative names literal.
+	 * The path is always a file name: SQLite would take ":memory:" as a database in memory and,
+	 * as built here, "file:..." as a URI. "./" keeps such relative names literal.
 	 */
 	if (st && (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)) {
 		name = malloc(len + 3);
@@ -370,10 +383,11 @@ int spm_store_open(spm_store **out, const char *path, unsigned flags, spm_error 
 		goto nomem;
 	memcpy(st->path, path, len + 1);
 
-	rc = sqlite3_open_v2(name ? name : path, &st->db,
-			     ((flags & SPM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-				     SQLITE_OPEN_NOMUTEX,
-			     NULL);
+	rc = sqlite3_open_v2(
+	    name ? name : path, &st->db,
+	    ((flags & SPM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+	        SQLITE_OPEN_NOMUTEX,
+	    NULL);
 	free(name);
 	if (rc != SQLITE_OK)
 		rc = store_fail(path, st->db, rc, "cannot open", err);
@@ -397,7 +411,8 @@ void spm_store_close(spm_store *st)
 {
 	if (!st)
 		return;
-	/* close_v2: a statement left unfinalized by mistake delays the close instead of leaking it */
+	/* close_v2: a statement left unfinalized by mistake delays the close instead of leaking it
+	 */
 	sqlite3_close_v2(st->db);
 	free(st->path);
 	free(st);
@@ -428,7 +443,7 @@ int spm_store_begin(spm_store *st, spm_error *err)
 
 	if (!sqlite3_get_autocommit(st->db))
 		return spm_error_set(err, SPM_EUSAGE, "store %s: a transaction is open already",
-				     quote_path(q, st->path));
+		                     quote_path(q, st->path));
 	return store_exec(st, "BEGIN IMMEDIATE", "cannot begin a transaction", err);
 }
 
@@ -438,7 +453,7 @@ int spm_store_commit(spm_store *st, spm_error *err)
 
 	if (sqlite3_get_autocommit(st->db))
 		return spm_error_set(err, SPM_EUSAGE, "store %s: no transaction to commit",
-				     quote_path(q, st->path));
+		                     quote_path(q, st->path));
 	return store_exec(st, "COMMIT", "cannot commit", err);
 }
 
@@ -475,23 +490,27 @@ int spm_stmt_prepare(spm_store *st, spm_stmt **out, const char *sql, spm_error *
 		return store_fail(st->path, st->db, rc, "cannot prepare statement", err);
 	if (!stmt)
 		return spm_error_set(err, SPM_EUSAGE, "store %s: no SQL statement in %s",
-				     quote_path(q, st->path), spm_quote(qsql, sizeof qsql, sql, strlen(sql)));
+		                     quote_path(q, st->path),
+		                     spm_quote(qsql, sizeof qsql, sql, strlen(sql)));
 	if (tail && tail[0]) {
-		/* SQLite would silently ignore a second statement; whitespace and comments are fine */
+		/* SQLite would silently ignore a second statement; whitespace and comments are fine
+		 */
 		sqlite3_stmt *extra = NULL;
 		rc = sqlite3_prepare_v2(st->db, tail, -1, &extra, NULL);
 		sqlite3_finalize(extra);
 		if (rc != SQLITE_OK || extra) {
 			sqlite3_finalize(stmt);
-			return spm_error_set(err, SPM_EUSAGE, "store %s: more than one SQL statement in %s",
-					     quote_path(q, st->path),
-					     spm_quote(qsql, sizeof qsql, sql, strlen(sql)));
+			return spm_error_set(err, SPM_EUSAGE,
+			                     "store %s: more than one SQL statement in %s",
+			                     quote_path(q, st->path),
+			                     spm_quote(qsql, sizeof qsql, sql, strlen(sql)));
 		}
 	}
 	s = malloc(sizeof *s);
 	if (!s) {
 		sqlite3_finalize(stmt);
-		return spm_error_set(err, SPM_ENOMEM, "store %s: out of memory", quote_path(q, st->path));
+		return spm_error_set(err, SPM_ENOMEM, "store %s: out of memory",
+		                     quote_path(q, st->path));
 	}
 	s->stmt = stmt;
 	s->st = st;
@@ -514,7 +533,7 @@ int spm_stmt_bind_text(spm_stmt *s, int idx, const char *text, size_t len)
 		text = ""; /* SQLite would bind a NULL pointer as SQL NULL */
 	}
 	return bind_status(s, sqlite3_bind_text64(s->stmt, idx, text, (sqlite3_uint64)len,
-						  SQLITE_TRANSIENT, SQLITE_UTF8));
+	                                          SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 int spm_stmt_bind_int64(spm_stmt *s, int idx, int64_t v)
@@ -620,7 +639,7 @@ int spm_store_setting_get(spm_store *st, const char *key, char *buf, size_t size
 	rc = spm_stmt_bind_text(s, 1, key, strlen(key));
 	if (rc != SPM_OK)
 		rc = spm_error_set(err, rc, "setting %s: cannot bind the key",
-				   spm_quote(q, sizeof q, key, strlen(key)));
+		                   spm_quote(q, sizeof q, key, strlen(key)));
 	else
 		rc = spm_stmt_step(s, err);
 	if (rc == SPM_DONE) {
@@ -632,9 +651,10 @@ int spm_store_setting_get(spm_store *st, const char *key, char *buf, size_t size
 			buf[len] = '\0';
 			rc = SPM_OK;
 		} else {
-			rc = spm_error_set(err, SPM_EUSAGE,
-					   "setting %s: value of %zu bytes does not fit a buffer of %zu",
-					   spm_quote(q, sizeof q, key, strlen(key)), len, size);
+			rc = spm_error_set(
+			    err, SPM_EUSAGE,
+			    "setting %s: value of %zu bytes does not fit a buffer of %zu",
+			    spm_quote(q, sizeof q, key, strlen(key)), len, size);
 		}
 	}
 	spm_stmt_finalize(s);
@@ -651,9 +671,9 @@ int spm_store_setting_set(spm_store *st, const char *key, const char *value, spm
 		return spm_error_set(err, SPM_EUSAGE, "setting: no key or no value");
 	/* the upsert is also PostgreSQL's */
 	rc = spm_stmt_prepare(st, &s,
-			      "INSERT INTO settings(key, value) VALUES (?1, ?2) "
-			      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-			      err);
+	                      "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	                      err);
 	if (rc != SPM_OK)
 		return rc;
 	rc = spm_stmt_bind_text(s, 1, key, strlen(key));
@@ -661,7 +681,7 @@ int spm_store_setting_set(spm_store *st, const char *key, const char *value, spm
 		rc = spm_stmt_bind_text(s, 2, value, strlen(value));
 	if (rc != SPM_OK)
 		rc = spm_error_set(err, rc, "setting %s: cannot bind the value",
-				   spm_quote(q, sizeof q, key, strlen(key)));
+		                   spm_quote(q, sizeof q, key, strlen(key)));
 	else
 		rc = spm_stmt_step(s, err);
 	spm_stmt_finalize(s);

@@ -2,10 +2,10 @@
  * test_store.c - unit tests of the store: creating and opening files, the schema version and its
  * upgrades, transactions and locking, statements, and settings.
  *
- * By default the tests bring a small schema of their own (the two symbols schema.c defines), so that
- * upgrades and failed upgrades can be tried; the linker then never takes schema.c from the library.
- * Built with -DSPM_TEST_REAL_SCHEMA and linked with lib/schema.c, they run on spm's real schema
- * instead and leave out the cases that need the test schema.
+ * By default the tests bring a small schema of their own (the two symbols schema.c defines), so
+ * that upgrades and failed upgrades can be tried; the linker then never takes schema.c from the
+ * library. Built with -DSPM_TEST_REAL_SCHEMA and linked with lib/schema.c, they run on spm's real
+ * schema instead and leave out the cases that need the test schema.
  *
  * Everything happens in a fresh directory ($SPM_TEST_TMP/store-XXXXXX, else /tmp/spm-store-XXXXXX)
  * that is the working directory meanwhile, so that store names in messages stay short and exact.
@@ -35,17 +35,17 @@
 #ifndef SPM_TEST_REAL_SCHEMA
 /* Version 1 is a small store; version 2 adds a table and a setting. */
 const char *const spm_schema_migrations[] = {
-	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
-	"CREATE TABLE owners (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;\n"
-	"CREATE TABLE pets (id INTEGER PRIMARY KEY,\n"
-	"  owner INTEGER NOT NULL REFERENCES owners(id), name TEXT NOT NULL) STRICT;\n",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
+    "CREATE TABLE owners (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;\n"
+    "CREATE TABLE pets (id INTEGER PRIMARY KEY,\n"
+    "  owner INTEGER NOT NULL REFERENCES owners(id), name TEXT NOT NULL) STRICT;\n",
 
-	/* the last statement fails on a file that has m2_marker already: an upgrade meeting a file it
-	 * did not expect, after it has changed things that must then be undone */
-	"CREATE TABLE visits (id INTEGER PRIMARY KEY,\n"
-	"  pet INTEGER NOT NULL REFERENCES pets(id), day TEXT NOT NULL) STRICT;\n"
-	"INSERT INTO settings(key, value) VALUES ('upgraded', 'yes');\n"
-	"CREATE TABLE m2_marker (x INTEGER) STRICT;\n",
+    /* the last statement fails on a file that has m2_marker already: an upgrade meeting a file it
+     * did not expect, after it has changed things that must then be undone */
+    "CREATE TABLE visits (id INTEGER PRIMARY KEY,\n"
+    "  pet INTEGER NOT NULL REFERENCES pets(id), day TEXT NOT NULL) STRICT;\n"
+    "INSERT INTO settings(key, value) VALUES ('upgraded', 'yes');\n"
+    "CREATE TABLE m2_marker (x INTEGER) STRICT;\n",
 };
 const int spm_schema_migration_count = 2;
 #endif
@@ -113,7 +113,8 @@ static sqlite3 *raw_open(const char *path)
 {
 	sqlite3 *db = NULL;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK)
 		fail_msg("raw open '%s': %s", path, sqlite3_errmsg(db));
 	return db;
 }
@@ -162,8 +163,8 @@ static int raw_table_exists(const char *path, const char *table)
 {
 	char sql[256];
 
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
-		 table);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", table);
 	return raw_int(path, sql);
 }
 
@@ -268,7 +269,9 @@ static void test_create_is_private_with_umask_0(void **state)
 	assert_int_equal(stat("private.db", &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0600);
 	/* the write-ahead log holds the same data, and must be as private */
-	exec_ok(st, "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('x')");
+	exec_ok(
+	    st,
+	    "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('x')");
 	assert_int_equal(stat("private.db-wal", &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0600);
 	spm_store_close(st);
@@ -296,10 +299,13 @@ static void test_create_keeps_an_existing_store(void **state)
 	(void)state;
 
 	st = open_ok("again.db", SPM_STORE_CREATE);
-	exec_ok(st, "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('kept')");
+	exec_ok(
+	    st,
+	    "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('kept')");
 	spm_store_close(st);
 	st = open_ok("again.db", SPM_STORE_CREATE);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_items WHERE v = 'kept'"), 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_items WHERE v = 'kept'"),
+	                 1);
 	spm_store_close(st);
 }
 
@@ -311,8 +317,9 @@ static void test_reopen_keeps_data(void **state)
 
 	st = open_ok("keep.db", SPM_STORE_CREATE);
 	assert_string_equal(spm_store_path(st), "keep.db");
-	exec_ok(st, "CREATE TABLE store_test_items (id INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT;"
-		    "INSERT INTO store_test_items(v) VALUES ('first'), ('second')");
+	exec_ok(st,
+	        "CREATE TABLE store_test_items (id INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT;"
+	        "INSERT INTO store_test_items(v) VALUES ('first'), ('second')");
 	spm_store_close(st);
 
 	st = open_ok("keep.db", 0);
@@ -347,9 +354,10 @@ static void test_foreign_keys_are_on(void **state)
 	st = open_ok("fk.db", SPM_STORE_CREATE);
 	assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
 	exec_ok(st, "CREATE TABLE store_test_parent (id INTEGER PRIMARY KEY);"
-		    "CREATE TABLE store_test_child (id INTEGER PRIMARY KEY,"
-		    "  parent INTEGER NOT NULL REFERENCES store_test_parent(id))");
-	assert_int_equal(spm_store_exec(st, "INSERT INTO store_test_child VALUES (1, 42)", &err), SPM_EDATA);
+	            "CREATE TABLE store_test_child (id INTEGER PRIMARY KEY,"
+	            "  parent INTEGER NOT NULL REFERENCES store_test_parent(id))");
+	assert_int_equal(spm_store_exec(st, "INSERT INTO store_test_child VALUES (1, 42)", &err),
+	                 SPM_EDATA);
 	assert_int_equal(err.code, SPM_EDATA);
 	assert_string_equal(err.message, "store 'fk.db': FOREIGN KEY constraint failed");
 	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_child"), 0);
@@ -361,7 +369,8 @@ static void test_missing_file_without_create(void **state)
 	(void)state;
 
 	assert_open_fails("absent.db", 0, SPM_EIO, "store 'absent.db' does not exist");
-	assert_open_fails("absent.db", SPM_STORE_READONLY, SPM_EIO, "store 'absent.db' does not exist");
+	assert_open_fails("absent.db", SPM_STORE_READONLY, SPM_EIO,
+	                  "store 'absent.db' does not exist");
 	assert_false(file_exists("absent.db"));
 }
 
@@ -370,7 +379,7 @@ static void test_create_in_missing_directory(void **state)
 	(void)state;
 
 	assert_open_fails("no-such-dir/x.db", SPM_STORE_CREATE, SPM_EIO,
-			  "store 'no-such-dir/x.db': cannot create: No such file or directory");
+	                  "store 'no-such-dir/x.db': cannot create: No such file or directory");
 }
 
 static void test_directory_is_not_a_store(void **state)
@@ -383,19 +392,22 @@ static void test_directory_is_not_a_store(void **state)
 	assert_int_not_equal(spm_store_open(&st, "adir.db", SPM_STORE_CREATE, &err), SPM_OK);
 	assert_null(st);
 	assert_int_equal(err.code, SPM_EIO);
-	assert_non_null(strstr(err.message, "store 'adir.db': "));
+	assert_non_null(strstr(err.message, "store 'adir.db': cannot open: "));
 	assert_int_equal(rmdir("adir.db"), 0);
 }
 
 static void test_not_sqlite_is_refused(void **state)
 {
-	const char *text = "rep_id,name\nr1,Ann\nr2,Bob\nthis is a CSV file, not a database at all\n";
+	const char *text =
+	    "rep_id,name\nr1,Ann\nr2,Bob\nthis is a CSV file, not a database at all\n";
 	(void)state;
 
 	write_file("notes.csv", text);
 	assert_open_fails("notes.csv", 0, SPM_ESTORE, "'notes.csv' is not an spm store");
-	assert_open_fails("notes.csv", SPM_STORE_CREATE, SPM_ESTORE, "'notes.csv' is not an spm store");
-	assert_open_fails("notes.csv", SPM_STORE_READONLY, SPM_ESTORE, "'notes.csv' is not an spm store");
+	assert_open_fails("notes.csv", SPM_STORE_CREATE, SPM_ESTORE,
+	                  "'notes.csv' is not an spm store");
+	assert_open_fails("notes.csv", SPM_STORE_READONLY, SPM_ESTORE,
+	                  "'notes.csv' is not an spm store");
 	assert_file_text("notes.csv", text);
 }
 
@@ -404,8 +416,10 @@ static void test_other_sqlite_database_is_refused(void **state)
 	char buf[32];
 	(void)state;
 
-	raw_exec("other.db", "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup')");
-	assert_open_fails("other.db", SPM_STORE_CREATE, SPM_ESTORE, "'other.db' is not an spm store");
+	raw_exec("other.db",
+	         "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup')");
+	assert_open_fails("other.db", SPM_STORE_CREATE, SPM_ESTORE,
+	                  "'other.db' is not an spm store");
 	/* left as it was: no tables added, journal mode not switched */
 	assert_int_equal(raw_int("other.db", "SELECT count(*) FROM sqlite_master"), 1);
 	raw_text("other.db", "PRAGMA journal_mode", buf, sizeof buf);
@@ -430,12 +444,14 @@ static void test_future_version_is_refused(void **state)
 	st = open_ok("future.db", SPM_STORE_CREATE);
 	spm_store_close(st);
 	db = raw_open("future.db");
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL),
+	                 SQLITE_OK);
 	sqlite3_close(db);
 
 	snprintf(expect, sizeof expect,
-		 "store 'future.db' has schema version 999, newer than this spm supports (%d): upgrade spm",
-		 spm_schema_migration_count);
+	         "store 'future.db' has schema version 999, newer than this spm supports (%d): "
+	         "upgrade spm",
+	         spm_schema_migration_count);
 	assert_open_fails("future.db", 0, SPM_ESTORE, expect);
 	assert_open_fails("future.db", SPM_STORE_CREATE, SPM_ESTORE, expect);
 	assert_open_fails("future.db", SPM_STORE_READONLY, SPM_ESTORE, expect);
@@ -461,13 +477,20 @@ static void test_readonly(void **state)
 	(void)state;
 
 	st = open_ok("ro.db", SPM_STORE_CREATE);
-	exec_ok(st, "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('a')");
+	exec_ok(
+	    st,
+	    "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('a')");
 	spm_store_close(st);
 
 	st = open_ok("ro.db", SPM_STORE_READONLY);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_items"), 1);
-	assert_int_equal(spm_store_exec(st, "INSERT INTO store_test_items VALUES ('b')", &err), SPM_EIO);
+	assert_int_equal(spm_store_exec(st, "INSERT INTO store_test_items VALUES ('b')", &err),
+	                 SPM_EIO);
 	assert_string_equal(err.message, "store 'ro.db': attempt to write a readonly database");
+	/* a transaction on a read-only store reads one snapshot; writes in it still fail */
+	assert_int_equal(spm_store_begin(st, &err), SPM_OK);
+	assert_int_equal(spm_store_exec(st, "DELETE FROM store_test_items", &err), SPM_EIO);
+	assert_int_equal(spm_store_commit(st, &err), SPM_OK);
 	spm_store_close(st);
 	st = open_ok("ro.db", 0);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_items"), 1);
@@ -475,15 +498,16 @@ static void test_readonly(void **state)
 
 	/* a file that needs upgrading cannot be upgraded through a read-only open */
 	write_file("ro-empty.db", "");
-	snprintf(expect, sizeof expect,
-		 "store 'ro-empty.db' has schema version 0 and needs upgrading to %d, which a read-only "
-		 "open cannot do",
-		 spm_store_schema_latest());
+	snprintf(
+	    expect, sizeof expect,
+	    "store 'ro-empty.db' has schema version 0 and needs upgrading to %d, which a read-only "
+	    "open cannot do",
+	    spm_store_schema_latest());
 	assert_open_fails("ro-empty.db", SPM_STORE_READONLY, SPM_ESTORE, expect);
 	assert_int_equal(raw_int("ro-empty.db", "SELECT count(*) FROM sqlite_master"), 0);
 
 	assert_open_fails("ro.db", SPM_STORE_CREATE | SPM_STORE_READONLY, SPM_EUSAGE,
-			  "store 'ro.db': cannot be created read-only");
+	                  "store 'ro.db': cannot be created read-only");
 }
 
 static void test_open_usage_errors(void **state)
@@ -509,7 +533,9 @@ static void test_special_names_are_files(void **state)
 
 	/* SQLite alone would keep ":memory:" in memory and read "file:" as a URI */
 	st = open_ok(":memory:", SPM_STORE_CREATE);
-	exec_ok(st, "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('m')");
+	exec_ok(
+	    st,
+	    "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('m')");
 	spm_store_close(st);
 	assert_true(file_exists(":memory:"));
 	st = open_ok(":memory:", 0);
@@ -517,7 +543,9 @@ static void test_special_names_are_files(void **state)
 	spm_store_close(st);
 
 	st = open_ok("file:uri.db?mode=memory", SPM_STORE_CREATE);
-	exec_ok(st, "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('u')");
+	exec_ok(
+	    st,
+	    "CREATE TABLE store_test_items (v TEXT); INSERT INTO store_test_items VALUES ('u')");
 	assert_string_equal(spm_store_path(st), "file:uri.db?mode=memory");
 	spm_store_close(st);
 	assert_true(file_exists("file:uri.db?mode=memory"));
@@ -558,9 +586,10 @@ static void test_real_schema(void **state)
 	assert_int_equal(raw_table_exists("real.db", "settings"), 1);
 	query_text(st, "PRAGMA integrity_check", buf, sizeof buf);
 	assert_string_equal(buf, "ok");
-	assert_int_equal(query_int(st, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-				       "sql NOT LIKE '%STRICT%'"),
-			 0);
+	assert_int_equal(query_int(st,
+	                           "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	                           "sql NOT LIKE '%STRICT%'"),
+	                 0);
 	assert_int_equal(spm_store_setting_set(st, "test.key", "v", &err), SPM_OK);
 	spm_store_close(st);
 	st = open_ok("real.db", SPM_STORE_READONLY);
@@ -575,8 +604,9 @@ static void test_real_schema(void **state)
 static void make_version_1(const char *path)
 {
 	raw_exec(path, spm_schema_migrations[0]);
-	raw_exec(path, "INSERT INTO owners VALUES (1, 'Ann'); INSERT INTO pets VALUES (1, 1, 'Rex');"
-		       "PRAGMA user_version = 1");
+	raw_exec(path,
+	         "INSERT INTO owners VALUES (1, 'Ann'); INSERT INTO pets VALUES (1, 1, 'Rex');"
+	         "PRAGMA user_version = 1");
 }
 
 static void test_old_version_is_upgraded(void **state)
@@ -593,8 +623,9 @@ static void test_old_version_is_upgraded(void **state)
 	assert_int_equal(spm_store_setting_get(st, "upgraded", buf, sizeof buf, &err), SPM_OK);
 	assert_string_equal(buf, "yes");
 	exec_ok(st, "INSERT INTO visits(pet, day) VALUES (1, '2026-03-01')");
-	assert_int_equal(spm_store_exec(st, "INSERT INTO visits(pet, day) VALUES (9, '2026-03-01')", &err),
-			 SPM_EDATA);
+	assert_int_equal(
+	    spm_store_exec(st, "INSERT INTO visits(pet, day) VALUES (9, '2026-03-01')", &err),
+	    SPM_EDATA);
 	spm_store_close(st);
 	assert_int_equal(raw_int("old.db", "PRAGMA user_version"), 2);
 	raw_text("old.db", "PRAGMA journal_mode", buf, sizeof buf);
@@ -608,8 +639,8 @@ static void test_failed_upgrade_leaves_the_file_as_it_was(void **state)
 	make_version_1("failing.db");
 	raw_exec("failing.db", "CREATE TABLE m2_marker (x INTEGER)");
 	assert_open_fails("failing.db", 0, SPM_ESTORE,
-			  "store 'failing.db': schema upgrade to version 2 failed: "
-			  "table m2_marker already exists");
+	                  "store 'failing.db': schema upgrade to version 2 failed: "
+	                  "table m2_marker already exists");
 	assert_int_equal(raw_int("failing.db", "PRAGMA user_version"), 1);
 	assert_int_equal(raw_table_exists("failing.db", "visits"), 0);
 	assert_int_equal(raw_int("failing.db", "SELECT count(*) FROM settings"), 0);
@@ -626,9 +657,10 @@ static void test_upgrade_refuses_broken_references(void **state)
 	/* written by hand with foreign keys off, as the raw connection has them */
 	make_version_1("orphan.db");
 	raw_exec("orphan.db", "INSERT INTO pets VALUES (2, 77, 'Stray')");
-	assert_open_fails("orphan.db", 0, SPM_ESTORE,
-			  "store 'orphan.db': schema version 2 has a row in 'pets' that references a "
-			  "missing row in 'owners'");
+	assert_open_fails(
+	    "orphan.db", 0, SPM_ESTORE,
+	    "store 'orphan.db': schema version 2 has a row in 'pets' that references a "
+	    "missing row in 'owners'");
 	assert_int_equal(raw_int("orphan.db", "PRAGMA user_version"), 1);
 	assert_int_equal(raw_table_exists("orphan.db", "visits"), 0);
 }
@@ -638,9 +670,10 @@ static void test_readonly_refuses_an_old_version(void **state)
 	(void)state;
 
 	make_version_1("ro-old.db");
-	assert_open_fails("ro-old.db", SPM_STORE_READONLY, SPM_ESTORE,
-			  "store 'ro-old.db' has schema version 1 and needs upgrading to 2, which a "
-			  "read-only open cannot do");
+	assert_open_fails(
+	    "ro-old.db", SPM_STORE_READONLY, SPM_ESTORE,
+	    "store 'ro-old.db' has schema version 1 and needs upgrading to 2, which a "
+	    "read-only open cannot do");
 	assert_int_equal(raw_int("ro-old.db", "PRAGMA user_version"), 1);
 	assert_int_equal(raw_table_exists("ro-old.db", "visits"), 0);
 }
@@ -651,7 +684,8 @@ static void test_readonly_refuses_an_old_version(void **state)
 
 static void test_busy(void **state)
 {
-	const char *busy = "store 'busy.db' is busy: another spm process is writing; try again later";
+	const char *busy =
+	    "store 'busy.db' is busy: another spm process is writing; try again later";
 	spm_store *st;
 	spm_stmt *s;
 	spm_error err;
@@ -696,8 +730,9 @@ static void test_busy_while_upgrading(void **state)
 	write_file("busy-new.db", "");
 	other = raw_open("busy-new.db");
 	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-	assert_open_fails("busy-new.db", 0, SPM_EBUSY,
-			  "store 'busy-new.db' is busy: another spm process is writing; try again later");
+	assert_open_fails(
+	    "busy-new.db", 0, SPM_EBUSY,
+	    "store 'busy-new.db' is busy: another spm process is writing; try again later");
 	assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(other);
 	assert_int_equal(raw_int("busy-new.db", "PRAGMA user_version"), 0);
@@ -705,8 +740,9 @@ static void test_busy_while_upgrading(void **state)
 
 static void test_busy_timeout_is_parsed_strictly(void **state)
 {
-	static const char *const bad[] = {"abc", "-1", "+5", " 5", "5 ", "10ms", "1.5", "0x10",
-					  "3600001", "99999999999999999999999"};
+	static const char *const bad[] = {
+	    "abc",  "-1",  "+5",   " 5",      "5 ",
+	    "10ms", "1.5", "0x10", "3600001", "99999999999999999999999"};
 	static const char *const good[] = {"0", "50", "007", "3600000", ""};
 	char expect[256];
 	spm_store *st;
@@ -715,7 +751,8 @@ static void test_busy_timeout_is_parsed_strictly(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(setenv("SPM_BUSY_TIMEOUT", bad[i], 1), 0);
 		snprintf(expect, sizeof expect,
-			 "SPM_BUSY_TIMEOUT: not a number of milliseconds from 0 to 3600000: '%s'", bad[i]);
+		         "SPM_BUSY_TIMEOUT: not a number of milliseconds from 0 to 3600000: '%s'",
+		         bad[i]);
 		assert_open_fails("timeout.db", SPM_STORE_CREATE, SPM_EUSAGE, expect);
 		assert_false(file_exists("timeout.db"));
 	}
@@ -768,17 +805,20 @@ static void test_commit_fails_on_a_deferred_reference(void **state)
 
 	st = open_ok("deferred.db", SPM_STORE_CREATE);
 	exec_ok(st, "CREATE TABLE store_test_parent (id INTEGER PRIMARY KEY);"
-		    "CREATE TABLE store_test_child (id INTEGER PRIMARY KEY, parent INTEGER"
-		    "  REFERENCES store_test_parent(id) DEFERRABLE INITIALLY DEFERRED)");
+	            "CREATE TABLE store_test_child (id INTEGER PRIMARY KEY, parent INTEGER"
+	            "  REFERENCES store_test_parent(id) DEFERRABLE INITIALLY DEFERRED)");
 	assert_int_equal(spm_store_begin(st, &err), SPM_OK);
 	exec_ok(st, "INSERT INTO store_test_child VALUES (1, 5)"); /* the parent may come later */
 	assert_int_equal(spm_store_commit(st, &err), SPM_EDATA);
-	assert_string_equal(err.message, "store 'deferred.db': cannot commit: FOREIGN KEY constraint failed");
+	assert_string_equal(err.message,
+	                    "store 'deferred.db': cannot commit: FOREIGN KEY constraint failed");
 	spm_store_rollback(st);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_child"), 0);
 
 	assert_int_equal(spm_store_begin(st, &err), SPM_OK);
-	exec_ok(st, "INSERT INTO store_test_child VALUES (1, 5); INSERT INTO store_test_parent VALUES (5)");
+	exec_ok(
+	    st,
+	    "INSERT INTO store_test_child VALUES (1, 5); INSERT INTO store_test_parent VALUES (5)");
 	assert_int_equal(spm_store_commit(st, &err), SPM_OK);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_child"), 1);
 	spm_store_close(st);
@@ -794,8 +834,10 @@ static void test_constraint_violation_is_bad_data(void **state)
 	(void)state;
 
 	st = open_ok("constraint.db", SPM_STORE_CREATE);
-	exec_ok(st, "CREATE TABLE store_test_items (id TEXT PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0))"
-		    " STRICT");
+	exec_ok(
+	    st,
+	    "CREATE TABLE store_test_items (id TEXT PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0))"
+	    " STRICT");
 	s = prepare_ok(st, "INSERT INTO store_test_items VALUES (?1, ?2)");
 
 	assert_int_equal(spm_stmt_bind_text(s, 1, "a", 1), SPM_OK);
@@ -805,13 +847,13 @@ static void test_constraint_violation_is_bad_data(void **state)
 	assert_int_equal(spm_stmt_step(s, &err), SPM_EDATA);
 	assert_int_equal(err.code, SPM_EDATA);
 	assert_string_equal(err.message,
-			    "store 'constraint.db': UNIQUE constraint failed: store_test_items.id");
+	                    "store 'constraint.db': UNIQUE constraint failed: store_test_items.id");
 
 	assert_int_equal(spm_stmt_bind_text(s, 1, "b", 1), SPM_OK);
 	assert_int_equal(spm_stmt_bind_null(s, 2), SPM_OK);
 	assert_int_equal(spm_stmt_step(s, &err), SPM_EDATA);
-	assert_string_equal(err.message,
-			    "store 'constraint.db': NOT NULL constraint failed: store_test_items.n");
+	assert_string_equal(
+	    err.message, "store 'constraint.db': NOT NULL constraint failed: store_test_items.n");
 
 	assert_int_equal(spm_stmt_bind_int64(s, 2, -1), SPM_OK);
 	assert_int_equal(spm_stmt_step(s, &err), SPM_EDATA);
@@ -832,7 +874,8 @@ static void test_constraint_violation_is_bad_data(void **state)
 static void test_bind_step_column_round_trips(void **state)
 {
 	static const char utf8[] = "Zoë Ångström – 東京支店 😀";
-	static const int64_t ints[] = {INT64_MIN, INT64_MIN + 1, -1, 0, 1, INT64_MAX - 1, INT64_MAX};
+	static const int64_t ints[] = {INT64_MIN, INT64_MIN + 1, -1,       0,
+	                               1,         INT64_MAX - 1, INT64_MAX};
 	spm_store *st;
 	spm_stmt *ins, *sel;
 	spm_error err;
@@ -841,7 +884,9 @@ static void test_bind_step_column_round_trips(void **state)
 	(void)state;
 
 	st = open_ok("bind.db", SPM_STORE_CREATE);
-	exec_ok(st, "CREATE TABLE store_test_values (id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT)");
+	exec_ok(
+	    st,
+	    "CREATE TABLE store_test_values (id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT)");
 	ins = prepare_ok(st, "INSERT INTO store_test_values(id, i, r, t) VALUES (?1, ?2, ?3, ?4)");
 	sel = prepare_ok(st, "SELECT i AS amount, r, t FROM store_test_values WHERE id = ?1");
 	assert_int_equal(spm_stmt_columns(sel), 3);
@@ -862,10 +907,12 @@ static void test_bind_step_column_round_trips(void **state)
 		assert_int_equal(spm_stmt_step(sel, &err), SPM_DONE);
 		spm_stmt_reset(sel);
 	}
-	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_values WHERE i = 9223372036854775807"),
-			 1);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_values WHERE i < -9223372036854775807"),
-			 1);
+	assert_int_equal(
+	    query_int(st, "SELECT count(*) FROM store_test_values WHERE i = 9223372036854775807"),
+	    1);
+	assert_int_equal(
+	    query_int(st, "SELECT count(*) FROM store_test_values WHERE i < -9223372036854775807"),
+	    1);
 
 	/* text, double and NULL in one row; the text is given by length, not terminated */
 	spm_stmt_clear_bindings(ins);
@@ -901,11 +948,13 @@ static void test_bind_step_column_round_trips(void **state)
 	assert_int_equal(spm_stmt_bind_text(ins, 4, "", 0), SPM_OK);
 	assert_int_equal(spm_stmt_step(ins, &err), SPM_DONE);
 	spm_stmt_reset(ins);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_values WHERE id = 101 AND t = 'abc'"),
-			 1);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_values WHERE id IN (102, 103)"
-				       " AND t IS NOT NULL AND t = ''"),
-			 2);
+	assert_int_equal(
+	    query_int(st, "SELECT count(*) FROM store_test_values WHERE id = 101 AND t = 'abc'"),
+	    1);
+	assert_int_equal(query_int(st,
+	                           "SELECT count(*) FROM store_test_values WHERE id IN (102, 103)"
+	                           " AND t IS NOT NULL AND t = ''"),
+	                 2);
 
 	/* reset keeps the bindings; clear_bindings drops them */
 	assert_int_equal(spm_stmt_bind_int64(ins, 1, 104), SPM_OK);
@@ -920,8 +969,9 @@ static void test_bind_step_column_round_trips(void **state)
 	assert_int_equal(spm_stmt_bind_int64(ins, 1, 106), SPM_OK);
 	assert_int_equal(spm_stmt_step(ins, &err), SPM_DONE);
 	spm_stmt_reset(ins);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM store_test_values WHERE id = 106 AND i IS NULL"),
-			 1);
+	assert_int_equal(
+	    query_int(st, "SELECT count(*) FROM store_test_values WHERE id = 106 AND i IS NULL"),
+	    1);
 
 	/* parameters that the statement does not have */
 	assert_int_equal(spm_stmt_bind_int64(ins, 0, 1), SPM_EUSAGE);
@@ -944,7 +994,7 @@ static void test_changes(void **state)
 
 	st = open_ok("changes.db", SPM_STORE_CREATE);
 	exec_ok(st, "CREATE TABLE store_test_items (v INTEGER);"
-		    "INSERT INTO store_test_items VALUES (1), (2), (3), (4)");
+	            "INSERT INTO store_test_items VALUES (1), (2), (3), (4)");
 	assert_int_equal(spm_store_changes(st), 4);
 	exec_ok(st, "UPDATE store_test_items SET v = v * 10 WHERE v > 1");
 	assert_int_equal(spm_store_changes(st), 3);
@@ -964,11 +1014,13 @@ static void test_prepare_errors(void **state)
 
 	assert_int_equal(spm_stmt_prepare(st, &s, "SELEC 1", &err), SPM_ESTORE);
 	assert_null(s);
-	assert_string_equal(err.message,
-			    "store 'prepare.db': cannot prepare statement: near \"SELEC\": syntax error");
+	assert_string_equal(
+	    err.message,
+	    "store 'prepare.db': cannot prepare statement: near \"SELEC\": syntax error");
 	assert_int_equal(spm_stmt_prepare(st, &s, "SELECT * FROM no_such_table", &err), SPM_ESTORE);
-	assert_string_equal(err.message,
-			    "store 'prepare.db': cannot prepare statement: no such table: no_such_table");
+	assert_string_equal(
+	    err.message,
+	    "store 'prepare.db': cannot prepare statement: no such table: no_such_table");
 
 	assert_int_equal(spm_stmt_prepare(st, &s, "", &err), SPM_EUSAGE);
 	assert_string_equal(err.message, "store 'prepare.db': no SQL statement in ''");
@@ -977,8 +1029,8 @@ static void test_prepare_errors(void **state)
 
 	assert_int_equal(spm_stmt_prepare(st, &s, "SELECT 1; SELECT 2", &err), SPM_EUSAGE);
 	assert_null(s);
-	assert_string_equal(err.message,
-			    "store 'prepare.db': more than one SQL statement in 'SELECT 1; SELECT 2'");
+	assert_string_equal(
+	    err.message, "store 'prepare.db': more than one SQL statement in 'SELECT 1; SELECT 2'");
 	assert_int_equal(spm_stmt_prepare(st, &s, "SELECT 1; DROP TABLE x", &err), SPM_EUSAGE);
 
 	/* what may follow one statement: a semicolon, blanks, comments */
@@ -1009,14 +1061,18 @@ static void test_settings(void **state)
 	assert_string_equal(buf, "");
 
 	assert_int_equal(spm_store_setting_set(st, "test.year_start", "4", &err), SPM_OK);
-	assert_int_equal(spm_store_setting_get(st, "test.year_start", buf, sizeof buf, &err), SPM_OK);
+	assert_int_equal(spm_store_setting_get(st, "test.year_start", buf, sizeof buf, &err),
+	                 SPM_OK);
 	assert_string_equal(buf, "4");
 	assert_int_equal(spm_store_setting_set(st, "test.year_start", "10", &err), SPM_OK);
-	assert_int_equal(spm_store_setting_get(st, "test.year_start", buf, sizeof buf, &err), SPM_OK);
+	assert_int_equal(spm_store_setting_get(st, "test.year_start", buf, sizeof buf, &err),
+	                 SPM_OK);
 	assert_string_equal(buf, "10");
-	assert_int_equal(query_int(st, "SELECT count(*) FROM settings WHERE key = 'test.year_start'"), 1);
+	assert_int_equal(
+	    query_int(st, "SELECT count(*) FROM settings WHERE key = 'test.year_start'"), 1);
 
-	assert_int_equal(spm_store_setting_set(st, "test.name", "Société Générale – 東京", &err), SPM_OK);
+	assert_int_equal(spm_store_setting_set(st, "test.name", "Société Générale – 東京", &err),
+	                 SPM_OK);
 	assert_int_equal(spm_store_setting_get(st, "test.name", buf, sizeof buf, &err), SPM_OK);
 	assert_string_equal(buf, "Société Générale – 東京");
 	assert_int_equal(spm_store_setting_set(st, "test.empty", "", &err), SPM_OK);
@@ -1026,12 +1082,15 @@ static void test_settings(void **state)
 
 	/* exactly fits, then one byte too long */
 	assert_int_equal(spm_store_setting_set(st, "test.three", "abc", &err), SPM_OK);
-	assert_int_equal(spm_store_setting_get(st, "test.three", small, sizeof small, &err), SPM_OK);
+	assert_int_equal(spm_store_setting_get(st, "test.three", small, sizeof small, &err),
+	                 SPM_OK);
 	assert_string_equal(small, "abc");
 	assert_int_equal(spm_store_setting_set(st, "test.four", "abcd", &err), SPM_OK);
-	assert_int_equal(spm_store_setting_get(st, "test.four", small, sizeof small, &err), SPM_EUSAGE);
+	assert_int_equal(spm_store_setting_get(st, "test.four", small, sizeof small, &err),
+	                 SPM_EUSAGE);
 	assert_string_equal(small, "");
-	assert_string_equal(err.message, "setting 'test.four': value of 4 bytes does not fit a buffer of 4");
+	assert_string_equal(err.message,
+	                    "setting 'test.four': value of 4 bytes does not fit a buffer of 4");
 
 	assert_int_equal(spm_store_setting_get(st, "test.three", small, 0, &err), SPM_EUSAGE);
 	assert_int_equal(spm_store_setting_get(st, NULL, buf, sizeof buf, &err), SPM_EUSAGE);
@@ -1042,7 +1101,8 @@ static void test_settings(void **state)
 
 	/* kept across opens */
 	st = open_ok("settings.db", SPM_STORE_READONLY);
-	assert_int_equal(spm_store_setting_get(st, "test.year_start", buf, sizeof buf, &err), SPM_OK);
+	assert_int_equal(spm_store_setting_get(st, "test.year_start", buf, sizeof buf, &err),
+	                 SPM_OK);
 	assert_string_equal(buf, "10");
 	assert_int_equal(spm_store_setting_set(st, "test.year_start", "1", &err), SPM_EIO);
 	spm_store_close(st);
@@ -1052,42 +1112,42 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_teardown(f, test_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_create_is_private_with_umask_0),
-		T(test_create_is_private_when_umask_removes_owner_bits),
-		T(test_create_keeps_an_existing_store),
-		T(test_reopen_keeps_data),
-		T(test_wal_is_on),
-		T(test_foreign_keys_are_on),
-		T(test_missing_file_without_create),
-		T(test_create_in_missing_directory),
-		T(test_directory_is_not_a_store),
-		T(test_not_sqlite_is_refused),
-		T(test_other_sqlite_database_is_refused),
-		T(test_negative_version_is_refused),
-		T(test_future_version_is_refused),
-		T(test_empty_file_becomes_a_store),
-		T(test_readonly),
-		T(test_open_usage_errors),
-		T(test_special_names_are_files),
-		T(test_new_store_is_at_the_latest_version),
+	    T(test_create_is_private_with_umask_0),
+	    T(test_create_is_private_when_umask_removes_owner_bits),
+	    T(test_create_keeps_an_existing_store),
+	    T(test_reopen_keeps_data),
+	    T(test_wal_is_on),
+	    T(test_foreign_keys_are_on),
+	    T(test_missing_file_without_create),
+	    T(test_create_in_missing_directory),
+	    T(test_directory_is_not_a_store),
+	    T(test_not_sqlite_is_refused),
+	    T(test_other_sqlite_database_is_refused),
+	    T(test_negative_version_is_refused),
+	    T(test_future_version_is_refused),
+	    T(test_empty_file_becomes_a_store),
+	    T(test_readonly),
+	    T(test_open_usage_errors),
+	    T(test_special_names_are_files),
+	    T(test_new_store_is_at_the_latest_version),
 #ifdef SPM_TEST_REAL_SCHEMA
-		T(test_real_schema),
+	    T(test_real_schema),
 #else
-		T(test_old_version_is_upgraded),
-		T(test_failed_upgrade_leaves_the_file_as_it_was),
-		T(test_upgrade_refuses_broken_references),
-		T(test_readonly_refuses_an_old_version),
+	    T(test_old_version_is_upgraded),
+	    T(test_failed_upgrade_leaves_the_file_as_it_was),
+	    T(test_upgrade_refuses_broken_references),
+	    T(test_readonly_refuses_an_old_version),
 #endif
-		T(test_busy),
-		T(test_busy_while_upgrading),
-		T(test_busy_timeout_is_parsed_strictly),
-		T(test_transactions),
-		T(test_commit_fails_on_a_deferred_reference),
-		T(test_constraint_violation_is_bad_data),
-		T(test_bind_step_column_round_trips),
-		T(test_changes),
-		T(test_prepare_errors),
-		T(test_settings),
+	    T(test_busy),
+	    T(test_busy_while_upgrading),
+	    T(test_busy_timeout_is_parsed_strictly),
+	    T(test_transactions),
+	    T(test_commit_fails_on_a_deferred_reference),
+	    T(test_constraint_violation_is_bad_data),
+	    T(test_bind_step_column_round_trips),
+	    T(test_changes),
+	    T(test_prepare_errors),
+	    T(test_settings),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
