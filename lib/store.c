@@ -117,8 +117,7 @@ static int query_int(spm_store *st, const char *sql, int *out, const char *what,
 	return rc;
 }
 
-/* SPM_BUSY_TIMEOUT, in milliseconds: digits only, so that "5s" or "-1" is an error, not a surprise.
- */
+/* SPM_BUSY_TIMEOUT in milliseconds: digits only, so that "5s" or "-1" is an error, not a guess. */
 static int busy_timeout_ms(int *out, spm_error *err)
 {
 	const char *s = getenv("SPM_BUSY_TIMEOUT");

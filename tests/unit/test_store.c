@@ -458,6 +458,40 @@ static void test_future_version_is_refused(void **state)
 	assert_int_equal(raw_int("future.db", "PRAGMA user_version"), 999);
 }
 
+static void test_damaged_store(void **state)
+{
+	char junk[4096];
+	spm_store *st;
+	spm_error err;
+	int64_t root;
+	FILE *f;
+	(void)state;
+
+	st = open_ok("damaged.db", SPM_STORE_CREATE);
+	exec_ok(st, "CREATE TABLE store_test_items (v TEXT);"
+	            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+	            "  INSERT INTO store_test_items SELECT printf('item %d', i) FROM n");
+	assert_int_equal(query_int(st, "PRAGMA page_size"), 4096);
+	root = query_int(st, "SELECT rootpage FROM sqlite_master WHERE name = 'store_test_items'");
+	assert_true(root > 1);
+	spm_store_close(st);
+
+	/* the table's root page becomes junk; the schema stays readable */
+	memset(junk, 0xA5, sizeof junk);
+	f = fopen("damaged.db", "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)(root - 1) * 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+	assert_int_equal(fclose(f), 0);
+
+	st = open_ok("damaged.db", 0);
+	assert_int_equal(spm_store_exec(st, "SELECT count(*) FROM store_test_items", &err),
+	                 SPM_ESTORE);
+	assert_string_equal(err.message,
+	                    "store 'damaged.db' is damaged: database disk image is malformed");
+	spm_store_close(st);
+}
+
 static void test_empty_file_becomes_a_store(void **state)
 {
 	spm_store *st;
@@ -1125,6 +1159,7 @@ int main(void)
 	    T(test_other_sqlite_database_is_refused),
 	    T(test_negative_version_is_refused),
 	    T(test_future_version_is_refused),
+	    T(test_damaged_store),
 	    T(test_empty_file_becomes_a_store),
 	    T(test_readonly),
 	    T(test_open_usage_errors),
