@@ -910,7 +910,10 @@ static int check_references(import *imp, const value *vals, long line, spm_error
 
 /* ---- writing -------------------------------------------------------------------------------- */
 
-static int bind_row(spm_stmt *s, const import *imp, const value *const *row, long line)
+/* Binds the row's values, attrs, import and line: parameters 1..n+3, or 1..n+1 with `origin` false
+ * (the SELECT that compares values names no origin, and SQLite refuses a parameter it lacks). */
+static int bind_row(spm_stmt *s, const import *imp, const value *const *row, long line,
+		    bool origin)
 {
 	int rc = 0;
 	for (size_t i = 0; i < imp->nstored; i++) {
@@ -928,19 +931,21 @@ static int bind_row(spm_stmt *s, const import *imp, const value *const *row, lon
 		rc |= spm_stmt_bind_text(s, a, imp->attrs.data, imp->attrs.len);
 	else
 		rc |= spm_stmt_bind_null(s, a);
-	rc |= spm_stmt_bind_int64(s, a + 1, imp->import_ids[imp->cur]);
-	rc |= spm_stmt_bind_int64(s, a + 2, line);
+	if (origin) {
+		rc |= spm_stmt_bind_int64(s, a + 1, imp->import_ids[imp->cur]);
+		rc |= spm_stmt_bind_int64(s, a + 2, line);
+	}
 	return rc ? SPM_ENOMEM : SPM_OK;
 }
 
+/* Binds and steps s once: SPM_ROW, SPM_DONE or a negative status. */
 static int run(spm_stmt *s, const import *imp, const value *const *row, long line,
 	       spm_error *err)
 {
 	spm_stmt_reset(s);
-	if (bind_row(s, imp, row, line))
+	if (bind_row(s, imp, row, line, s != imp->sel))
 		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	int rc = spm_stmt_step(s, err);
-	return rc < 0 ? rc : SPM_OK;
+	return spm_stmt_step(s, err);
 }
 
 static const char *source_of_import(const import *imp, int64_t id)
@@ -972,15 +977,15 @@ static int duplicate_error(import *imp, const value *const *row, int64_t import_
 static int upsert(import *imp, const value *const *row, long line, spm_error *err)
 {
 	int rc;
-	if ((rc = run(imp->ins, imp, row, line, err)))
+	if ((rc = run(imp->ins, imp, row, line, err)) < 0)
 		return rc;
 	if (spm_store_changes(imp->st) == 1) {
 		imp->sum->added++;
 		return SPM_OK;
 	}
-	if ((rc = run(imp->sel, imp, row, line, err)))
+	if ((rc = run(imp->sel, imp, row, line, err)) < 0)
 		return rc;
-	if (spm_stmt_step(imp->sel, err) != SPM_ROW)
+	if (rc != SPM_ROW)
 		return spm_error_set(err, SPM_ESTORE, "%s: a record vanished during the import",
 				     imp->lay->table);
 	int64_t prev_import = spm_stmt_int64(imp->sel, 0), prev_line = spm_stmt_int64(imp->sel, 1);
@@ -988,12 +993,12 @@ static int upsert(import *imp, const value *const *row, long line, spm_error *er
 	spm_stmt_reset(imp->sel);
 	if (prev_import >= imp->import_ids[0])
 		return duplicate_error(imp, row, prev_import, prev_line, err);
-	if (same) {
+	if (same)
 		imp->sum->unchanged++;
-		return run(imp->touch, imp, row, line, err);
-	}
-	imp->sum->updated++;
-	return run(imp->upd, imp, row, line, err);
+	else
+		imp->sum->updated++;
+	rc = run(same ? imp->touch : imp->upd, imp, row, line, err);
+	return rc < 0 ? rc : SPM_OK;
 }
 
 /* ---- one record ----------------------------------------------------------------------------- */
