@@ -2,8 +2,9 @@
  * money.c - exact decimal money and rates: parsing, formatting, rounding and checked arithmetic.
  *
  * Every value is a scaled int64. Products and quotients are formed in 128-bit integers and brought
- * back to a scale by round_div(), the only place where rounding happens, so a mode means the same in
- * every operation. Text is read and written digit by digit; no binary floating point is involved.
+ * back to a scale by round_div(), the only place where rounding happens, so a mode means the same
+ * in every operation. Text is read and written digit by digit; no binary floating point is
+ * involved.
  */
 #include "spm/money.h"
 
@@ -85,10 +86,10 @@ static int round_div(int64_t *out, i128 num, i128 den, spm_rounding mode)
 /* --- rounding names --- */
 
 static const char *const rounding_names[] = {
-	[SPM_ROUND_HALF_UP] = "half-up", [SPM_ROUND_HALF_EVEN] = "half-even",
-	[SPM_ROUND_HALF_DOWN] = "half-down", [SPM_ROUND_UP] = "up",
-	[SPM_ROUND_DOWN] = "down", [SPM_ROUND_CEILING] = "ceiling",
-	[SPM_ROUND_FLOOR] = "floor",
+    [SPM_ROUND_HALF_UP] = "half-up",     [SPM_ROUND_HALF_EVEN] = "half-even",
+    [SPM_ROUND_HALF_DOWN] = "half-down", [SPM_ROUND_UP] = "up",
+    [SPM_ROUND_DOWN] = "down",           [SPM_ROUND_CEILING] = "ceiling",
+    [SPM_ROUND_FLOOR] = "floor",
 };
 
 int spm_rounding_parse(spm_rounding *out, const char *name)
@@ -162,7 +163,7 @@ static bool signed_fits(int64_t *out, uint64_t mag, bool negative)
  * decimals before range, so a text is reported for its most basic fault.
  */
 static enum parse_result parse_scaled(int64_t *out, const char *text, size_t len, char sep,
-				      bool percent_ok, int scale, int *scale_used)
+                                      bool percent_ok, int scale, int *scale_used)
 {
 	size_t i = 0, end = text ? len : 0;
 	bool negative = false, overflow = false, excess = false;
@@ -210,7 +211,7 @@ static enum parse_result parse_scaled(int64_t *out, const char *text, size_t len
 
 /* Turns a parse_result into the status and message the header promises. */
 static int parse_report(enum parse_result res, const char *text, size_t len, int scale,
-			spm_error *err)
+                        spm_error *err)
 {
 	char quoted[SPM_QUOTE_BUFSZ];
 
@@ -222,7 +223,7 @@ static int parse_report(enum parse_result res, const char *text, size_t len, int
 		break;
 	case PARSE_DECIMALS:
 		return spm_error_set(err, SPM_EDATA, "too many decimals (at most %d): %s", scale,
-				     quoted);
+		                     quoted);
 	case PARSE_RANGE:
 		return spm_error_set(err, SPM_EDATA, "out of range: %s", quoted);
 	case PARSE_SYNTAX:
@@ -252,14 +253,14 @@ int spm_rate_parse(spm_rate *out, const char *text, size_t len, unsigned flags, 
 	enum parse_result res;
 
 	res = parse_scaled(&units, text, len, sep, (flags & SPM_NUM_PERCENT) != 0, SPM_RATE_SCALE,
-			   &scale);
+	                   &scale);
 	if (res == PARSE_OK)
 		out->units = units;
 	return parse_report(res, text, len, scale, err);
 }
 
 int spm_int_parse(int64_t *out, const char *text, size_t len, int64_t min, int64_t max,
-		  spm_error *err)
+                  spm_error *err)
 {
 	char quoted[SPM_QUOTE_BUFSZ];
 	size_t i = 0, end = text ? len : 0;
@@ -269,8 +270,8 @@ int spm_int_parse(int64_t *out, const char *text, size_t len, int64_t min, int64
 	size_t start;
 
 	if (min > max)
-		return spm_error_set(err, SPM_EUSAGE,
-				     "invalid range: %" PRId64 "..%" PRId64, min, max);
+		return spm_error_set(err, SPM_EUSAGE, "invalid range: %" PRId64 "..%" PRId64, min,
+		                     max);
 	spm_quote(quoted, sizeof quoted, text ? text : "", text ? len : 0);
 	trim_blanks(text, &i, &end);
 	if (i < end && (text[i] == '+' || text[i] == '-')) {
@@ -284,9 +285,8 @@ int spm_int_parse(int64_t *out, const char *text, size_t len, int64_t min, int64
 	if (i != end || i == start)
 		return spm_error_set(err, SPM_EDATA, "not a whole number: %s", quoted);
 	if (overflow || !signed_fits(&value, mag, negative) || value < min || value > max)
-		return spm_error_set(err, SPM_EDATA,
-				     "out of range (%" PRId64 "..%" PRId64 "): %s", min, max,
-				     quoted);
+		return spm_error_set(err, SPM_EDATA, "out of range (%" PRId64 "..%" PRId64 "): %s",
+		                     min, max, quoted);
 	*out = value;
 	return SPM_OK;
 }
@@ -295,11 +295,11 @@ int spm_int_parse(int64_t *out, const char *text, size_t len, int64_t min, int64
 
 /*
  * Writes units as a decimal with `scale` places, keeping at least min_decimals of them and dropping
- * the trailing zeros past that, then suffix. Copies like snprintf: truncated but NUL-terminated when
- * size > 0, and returns the full length.
+ * the trailing zeros past that, then suffix. Copies like snprintf: truncated but NUL-terminated
+ * when size > 0, and returns the full length.
  */
 static size_t format_scaled(char *buf, size_t size, int64_t units, int scale, int min_decimals,
-			    const char *suffix)
+                            const char *suffix)
 {
 	char text[SPM_NUM_BUFSZ];
 	char digits[24]; /* least significant first */

@@ -1,13 +1,13 @@
 /*
  * spm/money.h - exact decimal money and rates.
  *
- * Money is never a binary float. An amount is a signed 64-bit count of 1/10,000ths of a currency unit
- * (scale 4: exports carry four decimals), so 1234.5 is held as 12345000. A rate (a commission rate, a
- * split share, an exchange rate, an attainment ratio) is a signed 64-bit count of 1/10^10ths, so 8% is
- * held as 800000000. Products are formed in 128-bit integers and rounded once, at the money scale or at
- * a place the caller names, with a named rounding mode. A result that does not fit is SPM_ERANGE,
- * never a silent wrap; a text with more decimals than the scale holds (other than trailing zeros) is an
- * error, never truncated.
+ * Money is never a binary float. An amount is a signed 64-bit count of 1/10,000ths of a currency
+ * unit (scale 4: exports carry four decimals), so 1234.5 is held as 12345000. A rate (a commission
+ * rate, a split share, an exchange rate, an attainment ratio) is a signed 64-bit count of
+ * 1/10^10ths, so 8% is held as 800000000. Products are formed in 128-bit integers and rounded once,
+ * at the money scale or at a place the caller names, with a named rounding mode. A result that does
+ * not fit is SPM_ERANGE, never a silent wrap; a text with more decimals than the scale holds (other
+ * than trailing zeros) is an error, never truncated.
  */
 #ifndef SPM_MONEY_H
 #define SPM_MONEY_H
@@ -53,8 +53,8 @@ typedef enum spm_rounding {
 #define SPM_NUM_PERCENT 0x2u       /* rates: a trailing '%' divides by 100 ("8%" = 0.08) */
 
 /*
- * Name <-> mode, with the names above exactly (lowercase, '-'). spm_rounding_parse returns SPM_OK, or
- * SPM_EUSAGE for an unknown or NULL name and leaves *out unchanged. spm_rounding_name returns a
+ * Name <-> mode, with the names above exactly (lowercase, '-'). spm_rounding_parse returns SPM_OK,
+ * or SPM_EUSAGE for an unknown or NULL name and leaves *out unchanged. spm_rounding_name returns a
  * static string, "invalid" for a value that is not a mode.
  */
 int spm_rounding_parse(spm_rounding *out, const char *name);
@@ -63,24 +63,23 @@ const char *spm_rounding_name(spm_rounding mode);
 /*
  * Parses a plain decimal: optional sign, digits, optional separator and at most 4 decimals
  * ("-1234.5", "0.0001", "+7", ".5", "7."). The separator is '.', or ',' with SPM_NUM_DECIMAL_COMMA;
- * the other one is not accepted anywhere. Leading and trailing blanks (space, tab) are ignored; blanks
- * inside are not. No exponents, thousands separators, NaN, infinities or '%' (SPM_NUM_PERCENT is
- * ignored here). Decimals past the 4th are accepted when they are all zeros ("1.50000" is 1.5),
- * because the value is still exact; "1.23456" is too many decimals, never rounded. The range is that
- * of the units, -922337203685477.5808 .. 922337203685477.5807. text need not be NUL-terminated
- * (NULL with len 0 is the empty text).
- * Returns SPM_OK, or SPM_EDATA with err's message one of (the first fault found, in this order):
- *   "not a number: '...'", "too many decimals (at most 4): '...'", "out of range: '...'"
- * where '...' is the whole text as given, quoted by spm_quote(). *out is unchanged on error; err may
- * be NULL.
+ * the other one is not accepted anywhere. Leading and trailing blanks (space, tab) are ignored;
+ * blanks inside are not. No exponents, thousands separators, NaN, infinities or '%'
+ * (SPM_NUM_PERCENT is ignored here). Decimals past the 4th are accepted when they are all zeros
+ * ("1.50000" is 1.5), because the value is still exact; "1.23456" is too many decimals, never
+ * rounded. The range is that of the units, -922337203685477.5808 .. 922337203685477.5807. text need
+ * not be NUL-terminated (NULL with len 0 is the empty text). Returns SPM_OK, or SPM_EDATA with
+ * err's message one of (the first fault found, in this order): "not a number: '...'", "too many
+ * decimals (at most 4): '...'", "out of range: '...'" where '...' is the whole text as given,
+ * quoted by spm_quote(). *out is unchanged on error; err may be NULL.
  */
 int spm_money_parse(spm_money *out, const char *text, size_t len, unsigned flags, spm_error *err);
 
 /*
  * Writes m exactly, with at least min_decimals (0..4) and at most 4 decimals: trailing zeros past
  * min_decimals are dropped ("1234.5" for min 0, "1234.50" for min 2, "0.0001" for either, "12" for
- * 12 with min 0). Always '.' and no grouping, a '-' for negatives, no '+'. min_decimals outside 0..4
- * is clamped. Returns the length; buf needs SPM_NUM_BUFSZ bytes (a smaller size truncates like
+ * 12 with min 0). Always '.' and no grouping, a '-' for negatives, no '+'. min_decimals outside
+ * 0..4 is clamped. Returns the length; buf needs SPM_NUM_BUFSZ bytes (a smaller size truncates like
  * snprintf: NUL-terminated when size > 0, the full length returned). The text parses back to m.
  */
 size_t spm_money_format(char *buf, size_t size, spm_money m, int min_decimals);
@@ -107,18 +106,18 @@ int spm_money_div_rate(spm_money *out, spm_money m, spm_rate r, spm_rounding mod
 int spm_money_round(spm_money *out, spm_money m, int decimals, spm_rounding mode);
 
 /*
- * Parses a rate: a plain decimal with at most 10 decimals, or with SPM_NUM_PERCENT a percentage with
- * a trailing '%' ("12.5%" = 0.125; at most 8 decimals before the '%', and no blank before it). With
- * the flag a plain decimal is still accepted; without it a '%' is not a number. Same rules and errors
- * as money, the limit in the message being the one that applied ("too many decimals (at most 8):
- * '0.123456789%'"); the range is -922337203.6854775808 .. 922337203.6854775807.
+ * Parses a rate: a plain decimal with at most 10 decimals, or with SPM_NUM_PERCENT a percentage
+ * with a trailing '%' ("12.5%" = 0.125; at most 8 decimals before the '%', and no blank before it).
+ * With the flag a plain decimal is still accepted; without it a '%' is not a number. Same rules and
+ * errors as money, the limit in the message being the one that applied ("too many decimals (at most
+ * 8): '0.123456789%'"); the range is -922337203.6854775808 .. 922337203.6854775807.
  */
 int spm_rate_parse(spm_rate *out, const char *text, size_t len, unsigned flags, spm_error *err);
 
 /*
  * Writes r exactly with no trailing zeros ("0.125", "1", "0.0000000001"); as a percentage with a
- * trailing '%' when percent is true ("12.5%", "8%"). Same buffer rules as spm_money_format. The text
- * parses back to r (a percentage with SPM_NUM_PERCENT).
+ * trailing '%' when percent is true ("12.5%", "8%"). Same buffer rules as spm_money_format. The
+ * text parses back to r (a percentage with SPM_NUM_PERCENT).
  */
 size_t spm_rate_format(char *buf, size_t size, spm_rate r, bool percent);
 
@@ -131,11 +130,11 @@ int spm_rate_ratio(spm_rate *out, spm_money num, spm_money den, spm_rounding mod
 int spm_rate_cmp(spm_rate a, spm_rate b);
 
 /*
- * Parses a whole number in [min, max]: optional sign and digits, blanks (space, tab) around ignored;
- * no decimals ("1.0" is not a whole number), exponents or separators.
- * Returns SPM_OK, or SPM_EDATA with "not a whole number: '...'" or "out of range (min..max): '...'"
- * (e.g. "out of range (1..12): '13'"; also for values beyond int64), or SPM_EUSAGE when min > max.
- * *out is unchanged on error; err may be NULL.
+ * Parses a whole number in [min, max]: optional sign and digits, blanks (space, tab) around
+ * ignored; no decimals ("1.0" is not a whole number), exponents or separators. Returns SPM_OK, or
+ * SPM_EDATA with "not a whole number: '...'" or "out of range (min..max): '...'" (e.g. "out of
+ * range (1..12): '13'"; also for values beyond int64), or SPM_EUSAGE when min > max. *out is
+ * unchanged on error; err may be NULL.
  */
 int spm_int_parse(int64_t *out, const char *text, size_t len, int64_t min, int64_t max,
 		  spm_error *err);

@@ -1,7 +1,7 @@
 /*
- * test_money.c - unit tests for exact decimal money and rates: parsing and its messages, formatting,
- * every rounding mode on ties and non-ties of both signs, checked arithmetic at the int64 limits.
- * Expected values are worked out by hand in the comments, not taken from the code.
+ * test_money.c - unit tests for exact decimal money and rates: parsing and its messages,
+ * formatting, every rounding mode on ties and non-ties of both signs, checked arithmetic at the
+ * int64 limits. Expected values are worked out by hand in the comments, not taken from the code.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,8 +16,8 @@
 #define SENTINEL INT64_C(0x5EED5EED5EED)
 
 static const spm_rounding all_modes[] = {
-	SPM_ROUND_HALF_UP, SPM_ROUND_HALF_EVEN, SPM_ROUND_HALF_DOWN, SPM_ROUND_UP,
-	SPM_ROUND_DOWN,    SPM_ROUND_CEILING,   SPM_ROUND_FLOOR,
+    SPM_ROUND_HALF_UP, SPM_ROUND_HALF_EVEN, SPM_ROUND_HALF_DOWN, SPM_ROUND_UP,
+    SPM_ROUND_DOWN,    SPM_ROUND_CEILING,   SPM_ROUND_FLOOR,
 };
 #define NMODES (sizeof all_modes / sizeof all_modes[0])
 
@@ -68,28 +68,28 @@ static void test_money_parse_valid(void **state)
 		const char *text;
 		int64_t units;
 	} cases[] = {
-		{"0", 0},
-		{"-0", 0},
-		{"+0.0", 0},
-		{"-1234.5", -12345000},
-		{"0.0001", 1},
-		{"-0.0001", -1},
-		{"+7", 70000},
-		{".5", 5000},
-		{"-.5", -5000},
-		{"7.", 70000},
-		{"007.10", 71000},
-		{"  12.34\t", 123400},
-		{"\t-3 ", -30000},
-		{"1234.5678", 12345678},
-		/* trailing zeros past the scale keep the value exact, so they are accepted */
-		{"1.50000", 15000},
-		{" 1.23450 ", 12345},
-		{"2.000000000000000000000000", 20000},
-		{"00000000000000000000000000001", 10000},
-		{"922337203685477.5807", INT64_MAX},
-		{"-922337203685477.5808", INT64_MIN},
-		{"922337203685477.580700", INT64_MAX},
+	    {"0", 0},
+	    {"-0", 0},
+	    {"+0.0", 0},
+	    {"-1234.5", -12345000},
+	    {"0.0001", 1},
+	    {"-0.0001", -1},
+	    {"+7", 70000},
+	    {".5", 5000},
+	    {"-.5", -5000},
+	    {"7.", 70000},
+	    {"007.10", 71000},
+	    {"  12.34\t", 123400},
+	    {"\t-3 ", -30000},
+	    {"1234.5678", 12345678},
+	    /* trailing zeros past the scale keep the value exact, so they are accepted */
+	    {"1.50000", 15000},
+	    {" 1.23450 ", 12345},
+	    {"2.000000000000000000000000", 20000},
+	    {"00000000000000000000000000001", 10000},
+	    {"922337203685477.5807", INT64_MAX},
+	    {"-922337203685477.5808", INT64_MIN},
+	    {"922337203685477.580700", INT64_MAX},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -141,62 +141,62 @@ static void test_money_parse_errors(void **state)
 		unsigned flags;
 		const char *message;
 	} cases[] = {
-		{"", 0, "not a number: ''"},
-		{"   ", 0, "not a number: '   '"},
-		{"-", 0, "not a number: '-'"},
-		{"+", 0, "not a number: '+'"},
-		{".", 0, "not a number: '.'"},
-		{"-.", 0, "not a number: '-.'"},
-		{"1e5", 0, "not a number: '1e5'"},
-		{"1E5", 0, "not a number: '1E5'"},
-		{"1.5e-3", 0, "not a number: '1.5e-3'"},
-		{"NaN", 0, "not a number: 'NaN'"},
-		{"nan", 0, "not a number: 'nan'"},
-		{"inf", 0, "not a number: 'inf'"},
-		{"-Infinity", 0, "not a number: '-Infinity'"},
-		{"1,234.50", 0, "not a number: '1,234.50'"},
-		{"12,5", 0, "not a number: '12,5'"},
-		{"1 234", 0, "not a number: '1 234'"},
-		{"- 5", 0, "not a number: '- 5'"},
-		{"5 .5", 0, "not a number: '5 .5'"},
-		{"1.2.3", 0, "not a number: '1.2.3'"},
-		{"--1", 0, "not a number: '--1'"},
-		{"+-1", 0, "not a number: '+-1'"},
-		{"0x10", 0, "not a number: '0x10'"},
-		{"$5", 0, "not a number: '$5'"},
-		{"5%", 0, "not a number: '5%'"},
-		{"5%", SPM_NUM_PERCENT, "not a number: '5%'"},
-		{"12\n", 0, "not a number: '12\\x0A'"},
-		{"1'000", 0, "not a number: '1\\x27000'"},
-		{"1.23456", 0, "too many decimals (at most 4): '1.23456'"},
-		{"1.000001", 0, "too many decimals (at most 4): '1.000001'"},
-		{"-0.00001", 0, "too many decimals (at most 4): '-0.00001'"},
-		{" 1.23451 ", 0, "too many decimals (at most 4): ' 1.23451 '"},
-		/* decimals are judged before range */
-		{"99999999999999999999.12345", 0,
-		 "too many decimals (at most 4): '99999999999999999999.12345'"},
-		{"922337203685477.5808", 0, "out of range: '922337203685477.5808'"},
-		{"-922337203685477.5809", 0, "out of range: '-922337203685477.5809'"},
-		{"922337203685478", 0, "out of range: '922337203685478'"},
-		{"99999999999999999999", 0, "out of range: '99999999999999999999'"},
-		{"184467440737095516160000", 0, "out of range: '184467440737095516160000'"},
+	    {"", 0, "not a number: ''"},
+	    {"   ", 0, "not a number: '   '"},
+	    {"-", 0, "not a number: '-'"},
+	    {"+", 0, "not a number: '+'"},
+	    {".", 0, "not a number: '.'"},
+	    {"-.", 0, "not a number: '-.'"},
+	    {"1e5", 0, "not a number: '1e5'"},
+	    {"1E5", 0, "not a number: '1E5'"},
+	    {"1.5e-3", 0, "not a number: '1.5e-3'"},
+	    {"NaN", 0, "not a number: 'NaN'"},
+	    {"nan", 0, "not a number: 'nan'"},
+	    {"inf", 0, "not a number: 'inf'"},
+	    {"-Infinity", 0, "not a number: '-Infinity'"},
+	    {"1,234.50", 0, "not a number: '1,234.50'"},
+	    {"12,5", 0, "not a number: '12,5'"},
+	    {"1 234", 0, "not a number: '1 234'"},
+	    {"- 5", 0, "not a number: '- 5'"},
+	    {"5 .5", 0, "not a number: '5 .5'"},
+	    {"1.2.3", 0, "not a number: '1.2.3'"},
+	    {"--1", 0, "not a number: '--1'"},
+	    {"+-1", 0, "not a number: '+-1'"},
+	    {"0x10", 0, "not a number: '0x10'"},
+	    {"$5", 0, "not a number: '$5'"},
+	    {"5%", 0, "not a number: '5%'"},
+	    {"5%", SPM_NUM_PERCENT, "not a number: '5%'"},
+	    {"12\n", 0, "not a number: '12\\x0A'"},
+	    {"1'000", 0, "not a number: '1\\x27000'"},
+	    {"1.23456", 0, "too many decimals (at most 4): '1.23456'"},
+	    {"1.000001", 0, "too many decimals (at most 4): '1.000001'"},
+	    {"-0.00001", 0, "too many decimals (at most 4): '-0.00001'"},
+	    {" 1.23451 ", 0, "too many decimals (at most 4): ' 1.23451 '"},
+	    /* decimals are judged before range */
+	    {"99999999999999999999.12345", 0,
+	     "too many decimals (at most 4): '99999999999999999999.12345'"},
+	    {"922337203685477.5808", 0, "out of range: '922337203685477.5808'"},
+	    {"-922337203685477.5809", 0, "out of range: '-922337203685477.5809'"},
+	    {"922337203685478", 0, "out of range: '922337203685478'"},
+	    {"99999999999999999999", 0, "out of range: '99999999999999999999'"},
+	    {"184467440737095516160000", 0, "out of range: '184467440737095516160000'"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		spm_money m = {SENTINEL};
 		spm_error err;
 		spm_error_clear(&err);
-		int rc = spm_money_parse(&m, cases[i].text, strlen(cases[i].text), cases[i].flags,
-					 &err);
+		int rc =
+		    spm_money_parse(&m, cases[i].text, strlen(cases[i].text), cases[i].flags, &err);
 		if (rc != SPM_EDATA)
 			fail_msg("'%s' parsed (rc %d)", cases[i].text, rc);
 		assert_int_equal(err.code, SPM_EDATA);
 		assert_string_equal(err.message, cases[i].message);
 		assert_int_equal(m.units, SENTINEL);
 		/* a NULL error record is allowed */
-		assert_int_equal(spm_money_parse(&m, cases[i].text, strlen(cases[i].text),
-						 cases[i].flags, NULL),
-				 SPM_EDATA);
+		assert_int_equal(
+		    spm_money_parse(&m, cases[i].text, strlen(cases[i].text), cases[i].flags, NULL),
+		    SPM_EDATA);
 	}
 }
 
@@ -209,26 +209,26 @@ static void test_money_format(void **state)
 		int min;
 		const char *text;
 	} cases[] = {
-		{12345000, 0, "1234.5"},
-		{12345000, 2, "1234.50"},
-		{12345000, 4, "1234.5000"},
-		{12345678, 2, "1234.5678"},
-		{1, 0, "0.0001"},
-		{1, 2, "0.0001"},
-		{-1, 0, "-0.0001"},
-		{0, 0, "0"},
-		{0, 2, "0.00"},
-		{120000, 0, "12"},
-		{-120000, 1, "-12.0"},
-		{-5000, 0, "-0.5"},
-		{100, 0, "0.01"},
-		{INT64_MAX, 0, "922337203685477.5807"},
-		{INT64_MIN, 0, "-922337203685477.5808"},
-		{INT64_MIN + 8, 0, "-922337203685477.58"},
-		{-10000 * INT64_C(922337203685477), 0, "-922337203685477"},
-		/* out-of-range minimums are clamped */
-		{15000, -3, "1.5"},
-		{15000, 9, "1.5000"},
+	    {12345000, 0, "1234.5"},
+	    {12345000, 2, "1234.50"},
+	    {12345000, 4, "1234.5000"},
+	    {12345678, 2, "1234.5678"},
+	    {1, 0, "0.0001"},
+	    {1, 2, "0.0001"},
+	    {-1, 0, "-0.0001"},
+	    {0, 0, "0"},
+	    {0, 2, "0.00"},
+	    {120000, 0, "12"},
+	    {-120000, 1, "-12.0"},
+	    {-5000, 0, "-0.5"},
+	    {100, 0, "0.01"},
+	    {INT64_MAX, 0, "922337203685477.5807"},
+	    {INT64_MIN, 0, "-922337203685477.5808"},
+	    {INT64_MIN + 8, 0, "-922337203685477.58"},
+	    {-10000 * INT64_C(922337203685477), 0, "-922337203685477"},
+	    /* out-of-range minimums are clamped */
+	    {15000, -3, "1.5"},
+	    {15000, 9, "1.5000"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -262,13 +262,13 @@ static uint64_t next_random(uint64_t *s)
 
 static void test_money_round_trip(void **state)
 {
-	int64_t fixed[] = {0, 1, -1, 9999, -9999, 10000, 12345678, INT64_MAX, INT64_MIN,
-			   INT64_MAX - 1, INT64_MIN + 1};
+	int64_t fixed[] = {0,        1,         -1,        9999,          -9999,        10000,
+	                   12345678, INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1};
 	uint64_t seed = 0x9E3779B97F4A7C15u;
 	(void)state;
 	for (size_t i = 0; i < 2000; i++) {
-		int64_t units = i < sizeof fixed / sizeof fixed[0] ? fixed[i]
-								  : (int64_t)next_random(&seed);
+		int64_t units =
+		    i < sizeof fixed / sizeof fixed[0] ? fixed[i] : (int64_t)next_random(&seed);
 		/* small values too, where the leading zeros matter */
 		if (i % 3 == 1)
 			units %= 1000000;
@@ -287,7 +287,7 @@ static void test_money_round_trip(void **state)
 static void test_rounding_names(void **state)
 {
 	static const char *const names[] = {"half-up", "half-even", "half-down", "up",
-					    "down",    "ceiling",   "floor"};
+	                                    "down",    "ceiling",   "floor"};
 	spm_rounding mode = SPM_ROUND_FLOOR;
 	(void)state;
 	for (size_t i = 0; i < NMODES; i++) {
@@ -314,31 +314,31 @@ static void test_money_round_every_mode(void **state)
 		const char *value;
 		const char *want[7];
 	} cases[] = {
-		{"2.5", {"3", "2", "2", "3", "2", "3", "2"}},
-		{"-2.5", {"-3", "-2", "-2", "-3", "-2", "-2", "-3"}},
-		{"3.5", {"4", "4", "3", "4", "3", "4", "3"}},
-		{"-3.5", {"-4", "-4", "-3", "-4", "-3", "-3", "-4"}},
-		{"2.4999", {"2", "2", "2", "3", "2", "3", "2"}},
-		{"-2.4999", {"-2", "-2", "-2", "-3", "-2", "-2", "-3"}},
-		{"2.5001", {"3", "3", "3", "3", "2", "3", "2"}},
-		{"-2.5001", {"-3", "-3", "-3", "-3", "-2", "-2", "-3"}},
-		{"0.5", {"1", "0", "0", "1", "0", "1", "0"}},
-		{"-0.5", {"-1", "0", "0", "-1", "0", "0", "-1"}},
-		{"0.0001", {"0", "0", "0", "1", "0", "1", "0"}},
-		{"-0.0001", {"0", "0", "0", "-1", "0", "0", "-1"}},
-		{"2", {"2", "2", "2", "2", "2", "2", "2"}},
-		{"-2", {"-2", "-2", "-2", "-2", "-2", "-2", "-2"}},
+	    {"2.5", {"3", "2", "2", "3", "2", "3", "2"}},
+	    {"-2.5", {"-3", "-2", "-2", "-3", "-2", "-2", "-3"}},
+	    {"3.5", {"4", "4", "3", "4", "3", "4", "3"}},
+	    {"-3.5", {"-4", "-4", "-3", "-4", "-3", "-3", "-4"}},
+	    {"2.4999", {"2", "2", "2", "3", "2", "3", "2"}},
+	    {"-2.4999", {"-2", "-2", "-2", "-3", "-2", "-2", "-3"}},
+	    {"2.5001", {"3", "3", "3", "3", "2", "3", "2"}},
+	    {"-2.5001", {"-3", "-3", "-3", "-3", "-2", "-2", "-3"}},
+	    {"0.5", {"1", "0", "0", "1", "0", "1", "0"}},
+	    {"-0.5", {"-1", "0", "0", "-1", "0", "0", "-1"}},
+	    {"0.0001", {"0", "0", "0", "1", "0", "1", "0"}},
+	    {"-0.0001", {"0", "0", "0", "-1", "0", "0", "-1"}},
+	    {"2", {"2", "2", "2", "2", "2", "2", "2"}},
+	    {"-2", {"-2", "-2", "-2", "-2", "-2", "-2", "-2"}},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		for (size_t k = 0; k < NMODES; k++) {
 			spm_money out = {SENTINEL};
-			assert_int_equal(spm_money_round(&out, money(cases[i].value), 0, all_modes[k]),
-					 SPM_OK);
+			assert_int_equal(
+			    spm_money_round(&out, money(cases[i].value), 0, all_modes[k]), SPM_OK);
 			if (out.units != money(cases[i].want[k]).units)
 				fail_msg("%s in %s: got units %lld, want %s", cases[i].value,
-					 spm_rounding_name(all_modes[k]), (long long)out.units,
-					 cases[i].want[k]);
+				         spm_rounding_name(all_modes[k]), (long long)out.units,
+				         cases[i].want[k]);
 		}
 	}
 }
@@ -461,46 +461,52 @@ static void test_money_mul_rate(void **state)
 		const char *m, *r;
 		const char *want[7]; /* half-up, half-even, half-down, up, down, ceiling, floor */
 	} cases[] = {
-		{"1234.5678", "8%",
-		 {"98.7654", "98.7654", "98.7654", "98.7655", "98.7654", "98.7655", "98.7654"}},
-		{"-1234.5678", "8%",
-		 {"-98.7654", "-98.7654", "-98.7654", "-98.7655", "-98.7654", "-98.7654",
-		  "-98.7655"}},
-		/* 0.0005 × 0.5 = 0.00025: a tie with an even neighbour below */
-		{"0.0005", "50%",
-		 {"0.0003", "0.0002", "0.0002", "0.0003", "0.0002", "0.0003", "0.0002"}},
-		/* 0.0015 × 0.5 = 0.00075: a tie with an even neighbour above */
-		{"0.0015", "50%",
-		 {"0.0008", "0.0008", "0.0007", "0.0008", "0.0007", "0.0008", "0.0007"}},
-		{"0.0005", "-50%",
-		 {"-0.0003", "-0.0002", "-0.0002", "-0.0003", "-0.0002", "-0.0002", "-0.0003"}},
-		/* 99.99 × 12.5% = 12.49875: a tie with an odd neighbour below */
-		{"99.99", "12.5%",
-		 {"12.4988", "12.4988", "12.4987", "12.4988", "12.4987", "12.4988", "12.4987"}},
-		/* 1234.5678 × 8.5% = 104.938263: above half */
-		{"1234.5678", "8.5%",
-		 {"104.9383", "104.9383", "104.9383", "104.9383", "104.9382", "104.9383",
-		  "104.9382"}},
-		{"-1234.5678", "8.5%",
-		 {"-104.9383", "-104.9383", "-104.9383", "-104.9383", "-104.9382", "-104.9382",
-		  "-104.9383"}},
-		/* 0.0001 × 0.0000000001 = 10^-14: far below half */
-		{"0.0001", "0.0000000001", {"0", "0", "0", "0.0001", "0", "0.0001", "0"}},
-		{"-0.0001", "0.0000000001", {"0", "0", "0", "-0.0001", "0", "0", "-0.0001"}},
-		/* exact products are the same in every mode */
-		{"200", "7.5%", {"15", "15", "15", "15", "15", "15", "15"}},
+	    {"1234.5678",
+	     "8%",
+	     {"98.7654", "98.7654", "98.7654", "98.7655", "98.7654", "98.7655", "98.7654"}},
+	    {"-1234.5678",
+	     "8%",
+	     {"-98.7654", "-98.7654", "-98.7654", "-98.7655", "-98.7654", "-98.7654", "-98.7655"}},
+	    /* 0.0005 × 0.5 = 0.00025: a tie with an even neighbour below */
+	    {"0.0005",
+	     "50%",
+	     {"0.0003", "0.0002", "0.0002", "0.0003", "0.0002", "0.0003", "0.0002"}},
+	    /* 0.0015 × 0.5 = 0.00075: a tie with an even neighbour above */
+	    {"0.0015",
+	     "50%",
+	     {"0.0008", "0.0008", "0.0007", "0.0008", "0.0007", "0.0008", "0.0007"}},
+	    {"0.0005",
+	     "-50%",
+	     {"-0.0003", "-0.0002", "-0.0002", "-0.0003", "-0.0002", "-0.0002", "-0.0003"}},
+	    /* 99.99 × 12.5% = 12.49875: a tie with an odd neighbour below */
+	    {"99.99",
+	     "12.5%",
+	     {"12.4988", "12.4988", "12.4987", "12.4988", "12.4987", "12.4988", "12.4987"}},
+	    /* 1234.5678 × 8.5% = 104.938263: above half */
+	    {"1234.5678",
+	     "8.5%",
+	     {"104.9383", "104.9383", "104.9383", "104.9383", "104.9382", "104.9383", "104.9382"}},
+	    {"-1234.5678",
+	     "8.5%",
+	     {"-104.9383", "-104.9383", "-104.9383", "-104.9383", "-104.9382", "-104.9382",
+	      "-104.9383"}},
+	    /* 0.0001 × 0.0000000001 = 10^-14: far below half */
+	    {"0.0001", "0.0000000001", {"0", "0", "0", "0.0001", "0", "0.0001", "0"}},
+	    {"-0.0001", "0.0000000001", {"0", "0", "0", "-0.0001", "0", "0", "-0.0001"}},
+	    /* exact products are the same in every mode */
+	    {"200", "7.5%", {"15", "15", "15", "15", "15", "15", "15"}},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		for (size_t k = 0; k < NMODES; k++) {
 			spm_money out = {SENTINEL};
-			assert_int_equal(spm_money_mul_rate(&out, money(cases[i].m), rate(cases[i].r),
-							    all_modes[k]),
-					 SPM_OK);
+			assert_int_equal(spm_money_mul_rate(&out, money(cases[i].m),
+			                                    rate(cases[i].r), all_modes[k]),
+			                 SPM_OK);
 			if (out.units != money(cases[i].want[k]).units)
 				fail_msg("%s × %s in %s: got units %lld, want %s", cases[i].m,
-					 cases[i].r, spm_rounding_name(all_modes[k]),
-					 (long long)out.units, cases[i].want[k]);
+				         cases[i].r, spm_rounding_name(all_modes[k]),
+				         (long long)out.units, cases[i].want[k]);
 		}
 	}
 }
@@ -514,9 +520,10 @@ static void test_money_mul_rate_limits(void **state)
 	assert_int_equal(out.units, INT64_MAX);
 	assert_int_equal(spm_money_mul_rate(&out, min, rate("1"), SPM_ROUND_HALF_UP), SPM_OK);
 	assert_int_equal(out.units, INT64_MIN);
-	/* both operands at their limits: the 128-bit product 2^126 is formed, the result is too big */
+	/* both operands at their limits: the 128-bit product 2^126 is formed, the result is too big
+	 */
 	assert_int_equal(spm_money_mul_rate(&out, min, (spm_rate){INT64_MIN}, SPM_ROUND_DOWN),
-			 SPM_ERANGE);
+	                 SPM_ERANGE);
 	/* halving the largest amount: 461168601842738.79035 */
 	assert_int_equal(spm_money_mul_rate(&out, max, rate("0.5"), SPM_ROUND_HALF_EVEN), SPM_OK);
 	assert_money_text(out, "461168601842738.7904");
@@ -524,9 +531,9 @@ static void test_money_mul_rate_limits(void **state)
 	assert_int_equal(spm_money_mul_rate(&out, max, rate("2"), SPM_ROUND_DOWN), SPM_ERANGE);
 	assert_int_equal(spm_money_mul_rate(&out, min, rate("-1"), SPM_ROUND_DOWN), SPM_ERANGE);
 	assert_int_equal(spm_money_mul_rate(&out, max, rate("1.0000000001"), SPM_ROUND_DOWN),
-			 SPM_ERANGE);
+	                 SPM_ERANGE);
 	assert_int_equal(spm_money_mul_rate(&out, money("1"), rate("1"), (spm_rounding)-1),
-			 SPM_EUSAGE);
+	                 SPM_EUSAGE);
 	assert_int_equal(out.units, SENTINEL);
 	assert_int_equal(spm_money_mul_rate(&out, max, rate("-1"), SPM_ROUND_DOWN), SPM_OK);
 	assert_int_equal(out.units, -INT64_MAX);
@@ -538,59 +545,62 @@ static void test_money_div_rate(void **state)
 	(void)state;
 	/* a target of 100 at an 8% rate needs 1250 */
 	assert_int_equal(spm_money_div_rate(&out, money("100"), rate("8%"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_money_text(out, "1250");
 	/* 100 / 3 = 33.33333... */
 	assert_int_equal(spm_money_div_rate(&out, money("100"), rate("3"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_money_text(out, "33.3333");
 	assert_int_equal(spm_money_div_rate(&out, money("100"), rate("3"), SPM_ROUND_UP), SPM_OK);
 	assert_money_text(out, "33.3334");
-	assert_int_equal(spm_money_div_rate(&out, money("-100"), rate("3"), SPM_ROUND_FLOOR), SPM_OK);
+	assert_int_equal(spm_money_div_rate(&out, money("-100"), rate("3"), SPM_ROUND_FLOOR),
+	                 SPM_OK);
 	assert_money_text(out, "-33.3334");
 	assert_int_equal(spm_money_div_rate(&out, money("-100"), rate("3"), SPM_ROUND_CEILING),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_money_text(out, "-33.3333");
 	/* 200 / 3 = 66.6666...: half-down still rounds up, being past the tie */
 	assert_int_equal(spm_money_div_rate(&out, money("200"), rate("3"), SPM_ROUND_HALF_DOWN),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_money_text(out, "66.6667");
 	/* a negative divisor: 100 / -0.5 = -200 */
-	assert_int_equal(spm_money_div_rate(&out, money("100"), rate("-0.5"), SPM_ROUND_DOWN), SPM_OK);
+	assert_int_equal(spm_money_div_rate(&out, money("100"), rate("-0.5"), SPM_ROUND_DOWN),
+	                 SPM_OK);
 	assert_money_text(out, "-200");
 	/* 0.0001 / -8 = -0.0000125: a negative divisor keeps floor and ceiling straight */
 	assert_int_equal(spm_money_div_rate(&out, money("0.0001"), rate("-8"), SPM_ROUND_FLOOR),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_money_text(out, "-0.0001");
 	assert_int_equal(spm_money_div_rate(&out, money("0.0001"), rate("-8"), SPM_ROUND_CEILING),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_money_text(out, "0");
 	/* 0.0001 / 0.8 = 0.000125 is not a tie at 4 decimals; 0.0001 / 0.4 = 0.00025 is */
-	assert_int_equal(spm_money_div_rate(&out, money("0.0001"), rate("0.4"), SPM_ROUND_HALF_EVEN),
-			 SPM_OK);
+	assert_int_equal(
+	    spm_money_div_rate(&out, money("0.0001"), rate("0.4"), SPM_ROUND_HALF_EVEN), SPM_OK);
 	assert_money_text(out, "0.0002");
 	assert_int_equal(spm_money_div_rate(&out, money("-0.0001"), rate("0.4"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_money_text(out, "-0.0003");
 	/* the smallest rate multiplies by 10^10 */
-	assert_int_equal(spm_money_div_rate(&out, money("1"), (spm_rate){1}, SPM_ROUND_DOWN), SPM_OK);
+	assert_int_equal(spm_money_div_rate(&out, money("1"), (spm_rate){1}, SPM_ROUND_DOWN),
+	                 SPM_OK);
 	assert_money_text(out, "10000000000");
 
 	out.units = SENTINEL;
 	assert_int_equal(spm_money_div_rate(&out, money("100"), (spm_rate){0}, SPM_ROUND_HALF_UP),
-			 SPM_ERANGE);
+	                 SPM_ERANGE);
 	assert_int_equal(spm_money_div_rate(&out, money("0"), (spm_rate){0}, SPM_ROUND_HALF_UP),
-			 SPM_ERANGE);
-	assert_int_equal(spm_money_div_rate(&out, (spm_money){INT64_MAX}, rate("0.5"),
-					    SPM_ROUND_DOWN),
-			 SPM_ERANGE);
-	assert_int_equal(spm_money_div_rate(&out, (spm_money){INT64_MIN}, rate("-1"),
-					    SPM_ROUND_DOWN),
-			 SPM_ERANGE);
+	                 SPM_ERANGE);
+	assert_int_equal(
+	    spm_money_div_rate(&out, (spm_money){INT64_MAX}, rate("0.5"), SPM_ROUND_DOWN),
+	    SPM_ERANGE);
+	assert_int_equal(
+	    spm_money_div_rate(&out, (spm_money){INT64_MIN}, rate("-1"), SPM_ROUND_DOWN),
+	    SPM_ERANGE);
 	assert_int_equal(out.units, SENTINEL);
-	assert_int_equal(spm_money_div_rate(&out, (spm_money){INT64_MIN}, (spm_rate){INT64_MIN},
-					    SPM_ROUND_DOWN),
-			 SPM_OK);
+	assert_int_equal(
+	    spm_money_div_rate(&out, (spm_money){INT64_MIN}, (spm_rate){INT64_MIN}, SPM_ROUND_DOWN),
+	    SPM_OK);
 	assert_money_text(out, "1000000");
 }
 
@@ -603,32 +613,32 @@ static void test_rate_parse(void **state)
 		unsigned flags;
 		int64_t units;
 	} cases[] = {
-		{"0.08", 0, 800000000},
-		{"0.08", SPM_NUM_PERCENT, 800000000},
-		{"8%", SPM_NUM_PERCENT, 800000000},
-		{" 8% ", SPM_NUM_PERCENT, 800000000},
-		{"12.5%", SPM_NUM_PERCENT, 1250000000},
-		{"-5%", SPM_NUM_PERCENT, -500000000},
-		{"100%", SPM_NUM_PERCENT, SPM_RATE_ONE},
-		{".5%", SPM_NUM_PERCENT, 50000000},
-		{"0.00000001%", SPM_NUM_PERCENT, 1},
-		{"0.0000000001", 0, 1},
-		{"1.25", 0, 12500000000},
-		{"0.1250000000000", 0, 1250000000},
-		{"12,5%", SPM_NUM_PERCENT | SPM_NUM_DECIMAL_COMMA, 1250000000},
-		{"0,08", SPM_NUM_DECIMAL_COMMA, 800000000},
-		{"922337203.6854775807", 0, INT64_MAX},
-		{"-922337203.6854775808", 0, INT64_MIN},
-		{"92233720368.54775807%", SPM_NUM_PERCENT, INT64_MAX},
-		{"-92233720368.54775808%", SPM_NUM_PERCENT, INT64_MIN},
+	    {"0.08", 0, 800000000},
+	    {"0.08", SPM_NUM_PERCENT, 800000000},
+	    {"8%", SPM_NUM_PERCENT, 800000000},
+	    {" 8% ", SPM_NUM_PERCENT, 800000000},
+	    {"12.5%", SPM_NUM_PERCENT, 1250000000},
+	    {"-5%", SPM_NUM_PERCENT, -500000000},
+	    {"100%", SPM_NUM_PERCENT, SPM_RATE_ONE},
+	    {".5%", SPM_NUM_PERCENT, 50000000},
+	    {"0.00000001%", SPM_NUM_PERCENT, 1},
+	    {"0.0000000001", 0, 1},
+	    {"1.25", 0, 12500000000},
+	    {"0.1250000000000", 0, 1250000000},
+	    {"12,5%", SPM_NUM_PERCENT | SPM_NUM_DECIMAL_COMMA, 1250000000},
+	    {"0,08", SPM_NUM_DECIMAL_COMMA, 800000000},
+	    {"922337203.6854775807", 0, INT64_MAX},
+	    {"-922337203.6854775808", 0, INT64_MIN},
+	    {"92233720368.54775807%", SPM_NUM_PERCENT, INT64_MAX},
+	    {"-92233720368.54775808%", SPM_NUM_PERCENT, INT64_MIN},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		spm_rate r = {SENTINEL};
 		spm_error err;
 		spm_error_clear(&err);
-		int rc = spm_rate_parse(&r, cases[i].text, strlen(cases[i].text), cases[i].flags,
-					&err);
+		int rc =
+		    spm_rate_parse(&r, cases[i].text, strlen(cases[i].text), cases[i].flags, &err);
 		if (rc != SPM_OK)
 			fail_msg("'%s': %s", cases[i].text, err.message);
 		assert_int_equal(r.units, cases[i].units);
@@ -642,33 +652,33 @@ static void test_rate_parse_errors(void **state)
 		unsigned flags;
 		const char *message;
 	} cases[] = {
-		{"8%", 0, "not a number: '8%'"},
-		{"%", SPM_NUM_PERCENT, "not a number: '%'"},
-		{"-%", SPM_NUM_PERCENT, "not a number: '-%'"},
-		{".%", SPM_NUM_PERCENT, "not a number: '.%'"},
-		{"8%%", SPM_NUM_PERCENT, "not a number: '8%%'"},
-		{"8 %", SPM_NUM_PERCENT, "not a number: '8 %'"},
-		{"%8", SPM_NUM_PERCENT, "not a number: '%8'"},
-		{"8%5", SPM_NUM_PERCENT, "not a number: '8%5'"},
-		{"1e-2", SPM_NUM_PERCENT, "not a number: '1e-2'"},
-		{"", SPM_NUM_PERCENT, "not a number: ''"},
-		{"12.5%", SPM_NUM_PERCENT | SPM_NUM_DECIMAL_COMMA, "not a number: '12.5%'"},
-		{"0.12345678901", 0, "too many decimals (at most 10): '0.12345678901'"},
-		{"0.12345678901", SPM_NUM_PERCENT, "too many decimals (at most 10): '0.12345678901'"},
-		{"0.123456789%", SPM_NUM_PERCENT, "too many decimals (at most 8): '0.123456789%'"},
-		{"0.000000001%", SPM_NUM_PERCENT, "too many decimals (at most 8): '0.000000001%'"},
-		{"922337203.6854775808", 0, "out of range: '922337203.6854775808'"},
-		{"-922337203.6854775809", 0, "out of range: '-922337203.6854775809'"},
-		{"92233720368.54775808%", SPM_NUM_PERCENT, "out of range: '92233720368.54775808%'"},
-		{"1000000000", 0, "out of range: '1000000000'"},
+	    {"8%", 0, "not a number: '8%'"},
+	    {"%", SPM_NUM_PERCENT, "not a number: '%'"},
+	    {"-%", SPM_NUM_PERCENT, "not a number: '-%'"},
+	    {".%", SPM_NUM_PERCENT, "not a number: '.%'"},
+	    {"8%%", SPM_NUM_PERCENT, "not a number: '8%%'"},
+	    {"8 %", SPM_NUM_PERCENT, "not a number: '8 %'"},
+	    {"%8", SPM_NUM_PERCENT, "not a number: '%8'"},
+	    {"8%5", SPM_NUM_PERCENT, "not a number: '8%5'"},
+	    {"1e-2", SPM_NUM_PERCENT, "not a number: '1e-2'"},
+	    {"", SPM_NUM_PERCENT, "not a number: ''"},
+	    {"12.5%", SPM_NUM_PERCENT | SPM_NUM_DECIMAL_COMMA, "not a number: '12.5%'"},
+	    {"0.12345678901", 0, "too many decimals (at most 10): '0.12345678901'"},
+	    {"0.12345678901", SPM_NUM_PERCENT, "too many decimals (at most 10): '0.12345678901'"},
+	    {"0.123456789%", SPM_NUM_PERCENT, "too many decimals (at most 8): '0.123456789%'"},
+	    {"0.000000001%", SPM_NUM_PERCENT, "too many decimals (at most 8): '0.000000001%'"},
+	    {"922337203.6854775808", 0, "out of range: '922337203.6854775808'"},
+	    {"-922337203.6854775809", 0, "out of range: '-922337203.6854775809'"},
+	    {"92233720368.54775808%", SPM_NUM_PERCENT, "out of range: '92233720368.54775808%'"},
+	    {"1000000000", 0, "out of range: '1000000000'"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		spm_rate r = {SENTINEL};
 		spm_error err;
 		spm_error_clear(&err);
-		int rc = spm_rate_parse(&r, cases[i].text, strlen(cases[i].text), cases[i].flags,
-					&err);
+		int rc =
+		    spm_rate_parse(&r, cases[i].text, strlen(cases[i].text), cases[i].flags, &err);
 		if (rc != SPM_EDATA)
 			fail_msg("'%s' parsed (rc %d)", cases[i].text, rc);
 		assert_int_equal(err.code, SPM_EDATA);
@@ -683,17 +693,17 @@ static void test_rate_format(void **state)
 		int64_t units;
 		const char *plain, *percent;
 	} cases[] = {
-		{800000000, "0.08", "8%"},
-		{1250000000, "0.125", "12.5%"},
-		{12500000000, "1.25", "125%"},
-		{SPM_RATE_ONE, "1", "100%"},
-		{0, "0", "0%"},
-		{1, "0.0000000001", "0.00000001%"},
-		{-1, "-0.0000000001", "-0.00000001%"},
-		{-500000000, "-0.05", "-5%"},
-		{3333333333, "0.3333333333", "33.33333333%"},
-		{INT64_MAX, "922337203.6854775807", "92233720368.54775807%"},
-		{INT64_MIN, "-922337203.6854775808", "-92233720368.54775808%"},
+	    {800000000, "0.08", "8%"},
+	    {1250000000, "0.125", "12.5%"},
+	    {12500000000, "1.25", "125%"},
+	    {SPM_RATE_ONE, "1", "100%"},
+	    {0, "0", "0%"},
+	    {1, "0.0000000001", "0.00000001%"},
+	    {-1, "-0.0000000001", "-0.00000001%"},
+	    {-500000000, "-0.05", "-5%"},
+	    {3333333333, "0.3333333333", "33.33333333%"},
+	    {INT64_MAX, "922337203.6854775807", "92233720368.54775807%"},
+	    {INT64_MIN, "-922337203.6854775808", "-92233720368.54775808%"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -721,27 +731,31 @@ static void test_rate_mul(void **state)
 	assert_int_equal(spm_rate_mul(&out, rate("8%"), rate("50%"), SPM_ROUND_HALF_UP), SPM_OK);
 	assert_rate_text(out, "0.04");
 	assert_int_equal(spm_rate_mul(&out, rate("0.3333333333"), rate("3"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_rate_text(out, "0.9999999999");
 	/* 10^-10 × 0.5 = 5 × 10^-11: a tie at the rate scale */
 	assert_int_equal(spm_rate_mul(&out, (spm_rate){1}, rate("0.5"), SPM_ROUND_HALF_UP), SPM_OK);
 	assert_int_equal(out.units, 1);
-	assert_int_equal(spm_rate_mul(&out, (spm_rate){1}, rate("0.5"), SPM_ROUND_HALF_EVEN), SPM_OK);
+	assert_int_equal(spm_rate_mul(&out, (spm_rate){1}, rate("0.5"), SPM_ROUND_HALF_EVEN),
+	                 SPM_OK);
 	assert_int_equal(out.units, 0);
-	assert_int_equal(spm_rate_mul(&out, (spm_rate){3}, rate("0.5"), SPM_ROUND_HALF_EVEN), SPM_OK);
+	assert_int_equal(spm_rate_mul(&out, (spm_rate){3}, rate("0.5"), SPM_ROUND_HALF_EVEN),
+	                 SPM_OK);
 	assert_int_equal(out.units, 2);
 	assert_int_equal(spm_rate_mul(&out, (spm_rate){-1}, rate("0.5"), SPM_ROUND_FLOOR), SPM_OK);
 	assert_int_equal(out.units, -1);
-	assert_int_equal(spm_rate_mul(&out, (spm_rate){-1}, rate("0.5"), SPM_ROUND_HALF_DOWN), SPM_OK);
+	assert_int_equal(spm_rate_mul(&out, (spm_rate){-1}, rate("0.5"), SPM_ROUND_HALF_DOWN),
+	                 SPM_OK);
 	assert_int_equal(out.units, 0);
-	assert_int_equal(spm_rate_mul(&out, (spm_rate){INT64_MIN}, rate("1"), SPM_ROUND_DOWN), SPM_OK);
+	assert_int_equal(spm_rate_mul(&out, (spm_rate){INT64_MIN}, rate("1"), SPM_ROUND_DOWN),
+	                 SPM_OK);
 	assert_int_equal(out.units, INT64_MIN);
 	out.units = SENTINEL;
 	assert_int_equal(spm_rate_mul(&out, (spm_rate){INT64_MAX}, rate("2"), SPM_ROUND_DOWN),
-			 SPM_ERANGE);
-	assert_int_equal(spm_rate_mul(&out, (spm_rate){INT64_MIN}, (spm_rate){INT64_MIN},
-				      SPM_ROUND_DOWN),
-			 SPM_ERANGE);
+	                 SPM_ERANGE);
+	assert_int_equal(
+	    spm_rate_mul(&out, (spm_rate){INT64_MIN}, (spm_rate){INT64_MIN}, SPM_ROUND_DOWN),
+	    SPM_ERANGE);
 	assert_int_equal(spm_rate_mul(&out, rate("1"), rate("1"), (spm_rounding)7), SPM_EUSAGE);
 	assert_int_equal(out.units, SENTINEL);
 }
@@ -752,10 +766,10 @@ static void test_rate_ratio(void **state)
 	(void)state;
 	/* attainment: 150000 booked against a 120000 quota */
 	assert_int_equal(spm_rate_ratio(&out, money("150000"), money("120000"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_rate_text(out, "1.25");
 	assert_int_equal(spm_rate_ratio(&out, money("-150000"), money("120000"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_rate_text(out, "-1.25");
 	assert_int_equal(spm_rate_ratio(&out, money("1"), money("3"), SPM_ROUND_HALF_UP), SPM_OK);
 	assert_rate_text(out, "0.3333333333");
@@ -771,34 +785,35 @@ static void test_rate_ratio(void **state)
 	assert_rate_text(out, "0");
 	/* 1 / 4e10 = 0.25e-10 is under half a unit; 1 / 2e10 is exactly half */
 	assert_int_equal(spm_rate_ratio(&out, money("1"), money("40000000000"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_int_equal(out.units, 0);
 	assert_int_equal(spm_rate_ratio(&out, money("1"), money("20000000000"), SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_int_equal(out.units, 1);
-	assert_int_equal(spm_rate_ratio(&out, money("1"), money("20000000000"), SPM_ROUND_HALF_EVEN),
-			 SPM_OK);
+	assert_int_equal(
+	    spm_rate_ratio(&out, money("1"), money("20000000000"), SPM_ROUND_HALF_EVEN), SPM_OK);
 	assert_int_equal(out.units, 0);
 	/* the extremes against each other: INT64_MIN / INT64_MAX is just below -1 */
-	assert_int_equal(spm_rate_ratio(&out, (spm_money){INT64_MIN}, (spm_money){INT64_MAX},
-					SPM_ROUND_HALF_UP),
-			 SPM_OK);
+	assert_int_equal(
+	    spm_rate_ratio(&out, (spm_money){INT64_MIN}, (spm_money){INT64_MAX}, SPM_ROUND_HALF_UP),
+	    SPM_OK);
 	assert_rate_text(out, "-1");
-	assert_int_equal(spm_rate_ratio(&out, (spm_money){INT64_MIN}, (spm_money){INT64_MAX},
-					SPM_ROUND_FLOOR),
-			 SPM_OK);
+	assert_int_equal(
+	    spm_rate_ratio(&out, (spm_money){INT64_MIN}, (spm_money){INT64_MAX}, SPM_ROUND_FLOOR),
+	    SPM_OK);
 	assert_rate_text(out, "-1.0000000001");
 
 	out.units = SENTINEL;
 	assert_int_equal(spm_rate_ratio(&out, money("150000"), money("0"), SPM_ROUND_HALF_UP),
-			 SPM_ERANGE);
-	assert_int_equal(spm_rate_ratio(&out, money("0"), money("0"), SPM_ROUND_HALF_UP), SPM_ERANGE);
+	                 SPM_ERANGE);
+	assert_int_equal(spm_rate_ratio(&out, money("0"), money("0"), SPM_ROUND_HALF_UP),
+	                 SPM_ERANGE);
 	/* a ratio above 922337203.68... does not fit a rate */
 	assert_int_equal(spm_rate_ratio(&out, money("1000000000"), money("1"), SPM_ROUND_DOWN),
-			 SPM_ERANGE);
-	assert_int_equal(spm_rate_ratio(&out, (spm_money){INT64_MAX}, (spm_money){1},
-					SPM_ROUND_DOWN),
-			 SPM_ERANGE);
+	                 SPM_ERANGE);
+	assert_int_equal(
+	    spm_rate_ratio(&out, (spm_money){INT64_MAX}, (spm_money){1}, SPM_ROUND_DOWN),
+	    SPM_ERANGE);
 	assert_int_equal(out.units, SENTINEL);
 }
 
@@ -818,35 +833,35 @@ static void test_int_parse(void **state)
 		const char *text;
 		int64_t min, max, value;
 	} ok[] = {
-		{"42", 0, 100, 42},
-		{" -7 ", -10, 10, -7},
-		{"+0", 0, 0, 0},
-		{"0010", 1, 12, 10},
-		{"9223372036854775807", INT64_MIN, INT64_MAX, INT64_MAX},
-		{"-9223372036854775808", INT64_MIN, INT64_MAX, INT64_MIN},
+	    {"42", 0, 100, 42},
+	    {" -7 ", -10, 10, -7},
+	    {"+0", 0, 0, 0},
+	    {"0010", 1, 12, 10},
+	    {"9223372036854775807", INT64_MIN, INT64_MAX, INT64_MAX},
+	    {"-9223372036854775808", INT64_MIN, INT64_MAX, INT64_MIN},
 	};
 	static const struct {
 		const char *text;
 		int64_t min, max;
 		const char *message;
 	} bad[] = {
-		{"", 0, 10, "not a whole number: ''"},
-		{"  ", 0, 10, "not a whole number: '  '"},
-		{"-", 0, 10, "not a whole number: '-'"},
-		{"1.0", 0, 10, "not a whole number: '1.0'"},
-		{"1.", 0, 10, "not a whole number: '1.'"},
-		{"1 2", 0, 100, "not a whole number: '1 2'"},
-		{"1e3", 0, 10000, "not a whole number: '1e3'"},
-		{"0x1", 0, 10, "not a whole number: '0x1'"},
-		{"1,000", 0, 10000, "not a whole number: '1,000'"},
-		{"11", 1, 10, "out of range (1..10): '11'"},
-		{"0", 1, 12, "out of range (1..12): '0'"},
-		{"-1", 0, 10, "out of range (0..10): '-1'"},
-		{"9223372036854775808", INT64_MIN, INT64_MAX,
-		 "out of range (-9223372036854775808..9223372036854775807): '9223372036854775808'"},
-		{"-9223372036854775809", INT64_MIN, INT64_MAX,
-		 "out of range (-9223372036854775808..9223372036854775807): '-9223372036854775809'"},
-		{"99999999999999999999999", 0, 10, "out of range (0..10): '99999999999999999999999'"},
+	    {"", 0, 10, "not a whole number: ''"},
+	    {"  ", 0, 10, "not a whole number: '  '"},
+	    {"-", 0, 10, "not a whole number: '-'"},
+	    {"1.0", 0, 10, "not a whole number: '1.0'"},
+	    {"1.", 0, 10, "not a whole number: '1.'"},
+	    {"1 2", 0, 100, "not a whole number: '1 2'"},
+	    {"1e3", 0, 10000, "not a whole number: '1e3'"},
+	    {"0x1", 0, 10, "not a whole number: '0x1'"},
+	    {"1,000", 0, 10000, "not a whole number: '1,000'"},
+	    {"11", 1, 10, "out of range (1..10): '11'"},
+	    {"0", 1, 12, "out of range (1..12): '0'"},
+	    {"-1", 0, 10, "out of range (0..10): '-1'"},
+	    {"9223372036854775808", INT64_MIN, INT64_MAX,
+	     "out of range (-9223372036854775808..9223372036854775807): '9223372036854775808'"},
+	    {"-9223372036854775809", INT64_MIN, INT64_MAX,
+	     "out of range (-9223372036854775808..9223372036854775807): '-9223372036854775809'"},
+	    {"99999999999999999999999", 0, 10, "out of range (0..10): '99999999999999999999999'"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -862,9 +877,9 @@ static void test_int_parse(void **state)
 		int64_t v = SENTINEL;
 		spm_error err;
 		spm_error_clear(&err);
-		assert_int_equal(
-			spm_int_parse(&v, bad[i].text, strlen(bad[i].text), bad[i].min, bad[i].max, &err),
-			SPM_EDATA);
+		assert_int_equal(spm_int_parse(&v, bad[i].text, strlen(bad[i].text), bad[i].min,
+		                               bad[i].max, &err),
+		                 SPM_EDATA);
 		assert_int_equal(err.code, SPM_EDATA);
 		assert_string_equal(err.message, bad[i].message);
 		assert_int_equal(v, SENTINEL);
@@ -886,30 +901,30 @@ static void test_int_parse_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_money_parse_valid),
-		cmocka_unit_test(test_money_parse_not_nul_terminated),
-		cmocka_unit_test(test_money_parse_decimal_comma),
-		cmocka_unit_test(test_money_parse_errors),
-		cmocka_unit_test(test_money_format),
-		cmocka_unit_test(test_money_format_small_buffer),
-		cmocka_unit_test(test_money_round_trip),
-		cmocka_unit_test(test_rounding_names),
-		cmocka_unit_test(test_money_round_every_mode),
-		cmocka_unit_test(test_money_round_places),
-		cmocka_unit_test(test_money_round_limits_and_usage),
-		cmocka_unit_test(test_money_add_sub),
-		cmocka_unit_test(test_money_neg_from_int_cmp),
-		cmocka_unit_test(test_money_mul_rate),
-		cmocka_unit_test(test_money_mul_rate_limits),
-		cmocka_unit_test(test_money_div_rate),
-		cmocka_unit_test(test_rate_parse),
-		cmocka_unit_test(test_rate_parse_errors),
-		cmocka_unit_test(test_rate_format),
-		cmocka_unit_test(test_rate_mul),
-		cmocka_unit_test(test_rate_ratio),
-		cmocka_unit_test(test_rate_cmp),
-		cmocka_unit_test(test_int_parse),
-		cmocka_unit_test(test_int_parse_usage),
+	    cmocka_unit_test(test_money_parse_valid),
+	    cmocka_unit_test(test_money_parse_not_nul_terminated),
+	    cmocka_unit_test(test_money_parse_decimal_comma),
+	    cmocka_unit_test(test_money_parse_errors),
+	    cmocka_unit_test(test_money_format),
+	    cmocka_unit_test(test_money_format_small_buffer),
+	    cmocka_unit_test(test_money_round_trip),
+	    cmocka_unit_test(test_rounding_names),
+	    cmocka_unit_test(test_money_round_every_mode),
+	    cmocka_unit_test(test_money_round_places),
+	    cmocka_unit_test(test_money_round_limits_and_usage),
+	    cmocka_unit_test(test_money_add_sub),
+	    cmocka_unit_test(test_money_neg_from_int_cmp),
+	    cmocka_unit_test(test_money_mul_rate),
+	    cmocka_unit_test(test_money_mul_rate_limits),
+	    cmocka_unit_test(test_money_div_rate),
+	    cmocka_unit_test(test_rate_parse),
+	    cmocka_unit_test(test_rate_parse_errors),
+	    cmocka_unit_test(test_rate_format),
+	    cmocka_unit_test(test_rate_mul),
+	    cmocka_unit_test(test_rate_ratio),
+	    cmocka_unit_test(test_rate_cmp),
+	    cmocka_unit_test(test_int_parse),
+	    cmocka_unit_test(test_int_parse_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
