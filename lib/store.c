@@ -186,8 +186,7 @@ static int refuse_newer(spm_store *st, int version, spm_error *err)
 	    quote_path(q, st->path), version, spm_schema_migration_count);
 }
 
-/* Fails unless no table references a missing row (what a migration may leave with the checks off).
- */
+/* Fails when a row references a missing one, as a migration may leave with the checks off. */
 static int check_references(spm_store *st, int version, spm_error *err)
 {
 	char q[SPM_QUOTE_BUFSZ];
@@ -263,6 +262,33 @@ done:
 	return rc;
 }
 
+/* WAL lets a report read while the nightly job writes; the mode stays with the file. */
+static int use_wal(spm_store *st, spm_error *err)
+{
+	char q[SPM_QUOTE_BUFSZ];
+	sqlite3_stmt *stmt = NULL;
+	const unsigned char *mode;
+	int rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		/* SQLite answers with the mode it is in, which need not be the one asked for */
+		mode = sqlite3_column_text(stmt, 0);
+		if (mode && strcmp((const char *)mode, "wal") == 0)
+			rc = SPM_OK;
+		else
+			rc = spm_error_set(
+			    err, SPM_ESTORE,
+			    "store %s: cannot use WAL journaling (journal mode is '%s')",
+			    quote_path(q, st->path), mode ? (const char *)mode : "unknown");
+	} else {
+		rc = store_fail(st->path, st->db, rc, "cannot use WAL journaling", err);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Sets up a freshly opened connection and brings its schema up to date. */
 static int store_setup(spm_store *st, unsigned flags, int timeout_ms, spm_error *err)
 {
@@ -308,29 +334,9 @@ static int store_setup(spm_store *st, unsigned flags, int timeout_ms, spm_error 
 		return SPM_OK;
 	}
 
-	/* WAL lets a report read while the nightly job writes; the setting stays with the file */
-	{
-		sqlite3_stmt *stmt = NULL;
-		const unsigned char *mode = NULL;
-		rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW) {
-			mode = sqlite3_column_text(stmt, 0);
-			if (mode && strcmp((const char *)mode, "wal") == 0)
-				rc = SPM_OK;
-			else
-				rc = spm_error_set(
-				    err, SPM_ESTORE,
-				    "store %s: cannot use WAL journaling (journal mode is '%s')",
-				    quote_path(q, st->path), mode ? (const char *)mode : "unknown");
-		} else {
-			rc = store_fail(st->path, st->db, rc, "cannot use WAL journaling", err);
-		}
-		sqlite3_finalize(stmt);
-		if (rc != SPM_OK)
-			return rc;
-	}
+	rc = use_wal(st, err);
+	if (rc != SPM_OK)
+		return rc;
 
 	if (version < latest)
 		return migrate(st, err);
