@@ -2,8 +2,8 @@
  * date.c - calendar dates as day numbers since 1970-01-01 (proleptic Gregorian, years 1..9999).
  * Day arithmetic uses the closed-form civil-from-days and days-from-civil conversions over 400-year
  * eras, so nothing here depends on time_t, the C library's calendar, the locale or the time zone.
- * Parsing is strict on purpose: a date that imports wrongly pays the wrong people, so text that could
- * mean two days is refused with a hint rather than guessed.
+ * Parsing is strict on purpose: a date that imports wrongly pays the wrong people, so text that
+ * could mean two days is refused with a hint rather than guessed.
  */
 #include "spm/date.h"
 
@@ -14,9 +14,9 @@
 #define MIN_YEAR 1
 #define MAX_YEAR 9999
 
-static const char *const month_names[12] = {"january", "february", "march",     "april",
-					     "may",     "june",     "july",      "august",
-					     "september", "october", "november", "december"};
+static const char *const month_names[12] = {"january",   "february", "march",    "april",
+                                            "may",       "june",     "july",     "august",
+                                            "september", "october",  "november", "december"};
 
 static int32_t saturate32(int64_t v)
 {
@@ -41,9 +41,9 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 {
 	y -= m <= 2;
 	int64_t era = floor_div(y, 400);
-	int64_t yoe = y - era * 400;                                 /* 0..399 */
+	int64_t yoe = y - era * 400;                                   /* 0..399 */
 	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* 0..365, from March 1 */
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          /* 0..146096 */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* 0..146096 */
 	return era * 146097 + doe - 719468;
 }
 
@@ -118,7 +118,8 @@ size_t spm_date_format(char *buf, size_t size, spm_date d)
 
 	spm_date_to_ymd(d, &y, &m, &dd);
 	if (y < MIN_YEAR || y > MAX_YEAR) {
-		/* Not a date spm can hold: write a text that parses back as an error, never a wrong day. */
+		/* Not a date spm holds: write a text that parses back as an error, not a wrong day.
+		 */
 		memcpy(tmp, "0000-00-00", sizeof tmp);
 	} else {
 		put_digits(tmp, y, 4);
@@ -227,8 +228,9 @@ static bool dm_part(const char *s, size_t len, size_t *i, char sep)
 
 /*
  * The separator when the text starts like N/N/NNNN, N.N.NNNN or N-N-NNNN (optionally followed by a
- * time), else 0: the order of day and month is the writer's convention, so without a format the text
- * cannot be read. Even 13/8/2016 is refused: a file where some rows fail and others pass is worse.
+ * time), else 0: the order of day and month is the writer's convention, so without a format the
+ * text cannot be read. Even 13/8/2016 is refused: a file where some rows fail and others pass is
+ * worse.
  */
 static char day_month_separator(const char *s, size_t len)
 {
@@ -320,8 +322,8 @@ static int parse_iso(spm_date *out, const char *s, size_t len, spm_error *err)
 	size_t i = 0;
 	int y, m, d;
 	bool shape = fixed_digits(s, len, &i, 4, &y) && i < len && s[i++] == '-' &&
-		     fixed_digits(s, len, &i, 2, &m) && i < len && s[i++] == '-' &&
-		     fixed_digits(s, len, &i, 2, &d);
+	             fixed_digits(s, len, &i, 2, &m) && i < len && s[i++] == '-' &&
+	             fixed_digits(s, len, &i, 2, &d);
 	enum time_result t = TIME_OK;
 
 	if (shape && i < len)
@@ -331,9 +333,9 @@ static int parse_iso(spm_date *out, const char *s, size_t len, spm_error *err)
 		if (sep) {
 			char q[SPM_QUOTE_BUFSZ];
 			return spm_error_set(err, SPM_EDATA,
-					     "ambiguous date %s: give a date format such as "
-					     "%%m%c%%d%c%%Y or %%d%c%%m%c%%Y",
-					     spm_quote(q, sizeof q, s, len), sep, sep, sep, sep);
+			                     "ambiguous date %s: give a date format such as "
+			                     "%%m%c%%d%c%%Y or %%d%c%%m%c%%Y",
+			                     spm_quote(q, sizeof q, s, len), sep, sep, sep, sep);
 		}
 		return not_a_date(err, s, len, NULL);
 	}
@@ -361,8 +363,8 @@ static size_t month_name_len(const char *s, size_t len, size_t i, int m, bool fu
 }
 
 /*
- * Matches text s[i..len) against layout l. Recursive only so that %b can try the full month name and
- * then the abbreviation ("%bember" is odd, but must not fail on a date it would write itself).
+ * Matches text s[i..len) against layout l. Recursive only so that %b can try the full month name
+ * and then the abbreviation ("%bember" is odd, but must not fail on a date it would write itself).
  */
 static bool match_layout(const char *l, const char *s, size_t len, size_t i, struct ymd_fields *f)
 {
@@ -425,28 +427,37 @@ int spm_date_layout_check(const char *layout, spm_error *err)
 			continue;
 		p++;
 		switch (*p) {
-		case 'Y': years++; break;
+		case 'Y':
+			years++;
+			break;
 		case 'm':
-		case 'b': months++; break;
-		case 'd': days++; break;
-		case '%': break;
+		case 'b':
+			months++;
+			break;
+		case 'd':
+			days++;
+			break;
+		case '%':
+			break;
 		case '\0':
-			return spm_error_set(err, SPM_EUSAGE, "date format %s: ends with a lone %%", q);
+			return spm_error_set(err, SPM_EUSAGE, "date format %s: ends with a lone %%",
+			                     q);
 		default: {
 			char qd[SPM_QUOTE_BUFSZ];
 			char dir[2] = {'%', *p};
-			/* A multibyte character after % is shown by its first byte only; enough to find it. */
-			return spm_error_set(err, SPM_EUSAGE,
-					     "date format %s: unknown directive %s (use %%Y %%m %%d %%b %%%%)",
-					     q, spm_quote(qd, sizeof qd, dir, 2));
+			/* A multibyte character after % shows as its first byte: enough. */
+			return spm_error_set(
+			    err, SPM_EUSAGE,
+			    "date format %s: unknown directive %s (use %%Y %%m %%d %%b %%%%)", q,
+			    spm_quote(qd, sizeof qd, dir, 2));
 		}
 		}
 	}
 	if (years != 1)
 		return spm_error_set(err, SPM_EUSAGE, "date format %s: needs %%Y exactly once", q);
 	if (months != 1)
-		return spm_error_set(err, SPM_EUSAGE, "date format %s: needs %%m or %%b exactly once",
-				     q);
+		return spm_error_set(err, SPM_EUSAGE,
+		                     "date format %s: needs %%m or %%b exactly once", q);
 	if (days != 1)
 		return spm_error_set(err, SPM_EUSAGE, "date format %s: needs %%d exactly once", q);
 	return SPM_OK;

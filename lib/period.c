@@ -1,8 +1,8 @@
 /*
  * period.c - named periods (months, quarters, halves, years), calendar or fiscal.
  * Every period is computed from one rule: a fiscal year starting on day 1 of start_month, cut into
- * runs of 1, 3, 6 or 12 months. The calendar is the fiscal year starting in January. A period keeps no
- * pointer to the fiscal setting: shift and split recover the start month and the naming from the
+ * runs of 1, 3, 6 or 12 months. The calendar is the fiscal year starting in January. A period keeps
+ * no pointer to the fiscal setting: shift and split recover the start month and the naming from the
  * period's own first day and name, so a period stays a plain value that can be copied and stored.
  */
 #include "spm/period.h"
@@ -24,10 +24,14 @@ struct naming {
 static int kind_months(spm_period_kind kind)
 {
 	switch (kind) {
-	case SPM_PERIOD_MONTH: return 1;
-	case SPM_PERIOD_QUARTER: return 3;
-	case SPM_PERIOD_HALF: return 6;
-	case SPM_PERIOD_YEAR: return 12;
+	case SPM_PERIOD_MONTH:
+		return 1;
+	case SPM_PERIOD_QUARTER:
+		return 3;
+	case SPM_PERIOD_HALF:
+		return 6;
+	case SPM_PERIOD_YEAR:
+		return 12;
 	}
 	return 0;
 }
@@ -46,7 +50,7 @@ static int64_t floor_div(int64_t a, int64_t b)
  * outside 1..9999, SPM_EUSAGE if the parts make no period.
  */
 static int build(spm_period *out, spm_period_kind kind, int64_t year, int64_t index,
-		 const struct naming *nm)
+                 const struct naming *nm)
 {
 	int len = kind_months(kind);
 	int per_year = len ? 12 / len : 0;
@@ -60,8 +64,8 @@ static int build(spm_period *out, spm_period_kind kind, int64_t year, int64_t in
 		return SPM_ERANGE;
 
 	int64_t fy_first_year = (start == 1 || nm->named_by_start) ? year : year - 1;
-	int64_t first_month = fy_first_year * 12 + (start - 1) +
-			      (kind == SPM_PERIOD_YEAR ? 0 : (index - 1) * len);
+	int64_t first_month =
+	    fy_first_year * 12 + (start - 1) + (kind == SPM_PERIOD_YEAR ? 0 : (index - 1) * len);
 	int64_t last_month = first_month + len - 1;
 	int fy = (int)(first_month / 12), fm = (int)(first_month % 12) + 1;
 	int ly = (int)(last_month / 12), lm = (int)(last_month % 12) + 1;
@@ -79,8 +83,8 @@ static int build(spm_period *out, spm_period_kind kind, int64_t year, int64_t in
 }
 
 /*
- * Recovers the naming of an existing period and checks that its fields agree with each other, so that
- * a hand-made or damaged value is refused instead of shifted into nonsense.
+ * Recovers the naming of an existing period and checks that its fields agree with each other, so
+ * that a hand-made or damaged value is refused instead of shifted into nonsense.
  */
 static int naming_of(const spm_period *p, struct naming *nm)
 {
@@ -166,13 +170,13 @@ static int check_fiscal(const spm_fiscal *fiscal, spm_error *err)
 {
 	if (fiscal && (fiscal->start_month < 1 || fiscal->start_month > 12))
 		return spm_error_set(err, SPM_EUSAGE,
-				     "fiscal year start month: not a month: %d (give 1 to 12)",
-				     fiscal->start_month);
+		                     "fiscal year start month: not a month: %d (give 1 to 12)",
+		                     fiscal->start_month);
 	return SPM_OK;
 }
 
 int spm_period_parse(spm_period *out, const char *text, size_t len, const spm_fiscal *fiscal,
-		     spm_error *err)
+                     spm_error *err)
 {
 	const char *s = text ? text : "";
 	char q[SPM_QUOTE_BUFSZ];
@@ -219,7 +223,7 @@ int spm_period_parse(spm_period *out, const char *text, size_t len, const spm_fi
 		} else if (c == 'M' && nm.fiscal) {
 			kind = SPM_PERIOD_MONTH, what = "month", i++;
 		} else if (is_digit(c) && !nm.fiscal) {
-			/* FY2026-03 is refused: the third month of the calendar or of the fiscal year? */
+			/* FY2026-03 is refused: the calendar's third month or the fiscal year's? */
 			kind = SPM_PERIOD_MONTH, what = "month";
 		} else {
 			goto not_a_period;
@@ -262,7 +266,8 @@ int spm_period_of(spm_period *out, spm_date d, spm_period_kind kind, const spm_f
 	/* Months since the start of the fiscal year that holds d: 0..11. */
 	int offset = (m - nm.start_month + 12) % 12;
 	int fy_first_year = m >= nm.start_month ? y : y - 1;
-	int name_year = (nm.start_month == 1 || nm.named_by_start) ? fy_first_year : fy_first_year + 1;
+	int name_year =
+	    (nm.start_month == 1 || nm.named_by_start) ? fy_first_year : fy_first_year + 1;
 	int index = kind == SPM_PERIOD_YEAR ? 0 : offset / len + 1;
 	return build(out, kind, name_year, index, &nm);
 }
@@ -283,7 +288,7 @@ int spm_period_shift(spm_period *out, const spm_period *p, int n)
 }
 
 int spm_period_split(const spm_period *p, spm_period_kind kind, spm_period *out, size_t cap,
-		     size_t *n)
+                     size_t *n)
 {
 	struct naming nm;
 	int len = kind_months(kind);

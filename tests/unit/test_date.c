@@ -34,7 +34,8 @@ static spm_date parse_ok(const char *s, const char *layout)
 }
 
 /* Parses s in full; asserts the status and the exact message, and that out is left alone. */
-static void parse_fails(const char *s, size_t len, const char *layout, int code, const char *message)
+static void parse_fails(const char *s, size_t len, const char *layout, int code,
+                        const char *message)
 {
 	spm_date out = {12345};
 	spm_error err;
@@ -134,8 +135,8 @@ static void test_whole_range_succession(void **state)
 		int gy, gm, gd;
 		spm_date_to_ymd((spm_date){n}, &gy, &gm, &gd);
 		if (gy != y || gm != m || gd != d)
-			fail_msg("day %d is %04d-%02d-%02d, want %04d-%02d-%02d", n, gy, gm, gd, y, m,
-				 d);
+			fail_msg("day %d is %04d-%02d-%02d, want %04d-%02d-%02d", n, gy, gm, gd, y,
+			         m, d);
 		spm_date back;
 		assert_int_equal(spm_date_from_ymd(&back, y, m, d), SPM_OK);
 		assert_int_equal(back.days, n);
@@ -159,7 +160,8 @@ static void test_format_parse_round_trip(void **state)
 		spm_date back = parse_ok(buf, NULL);
 		assert_int_equal(back.days, d.days);
 		/* The same day through a layout with another order. */
-		char us[16] = {buf[5], buf[6], '/', buf[8], buf[9], '/', buf[0], buf[1], buf[2], buf[3]};
+		char us[16] = {buf[5], buf[6], '/',    buf[8], buf[9],
+		               '/',    buf[0], buf[1], buf[2], buf[3]};
 		assert_int_equal(parse_ok(us, "%m/%d/%Y").days, d.days);
 	}
 	/* 201 years, 49 of them leap (1900 and 2100 are not, 2000 is). */
@@ -231,15 +233,15 @@ static void test_overlap(void **state)
 
 	/* A hire on day 16 of a 30-day month works 15 days of it. */
 	assert_int_equal(spm_date_overlap_days(ymd(2026, 4, 16), ymd(9999, 12, 31), apr1, apr30),
-			 15);
+	                 15);
 	/* A start on 1 March works 31 days of 2026-Q1. */
 	assert_int_equal(spm_date_overlap_days(ymd(2026, 3, 1), ymd(2026, 12, 31), q1_from, q1_to),
-			 31);
+	                 31);
 	/* A leaver on 10 February: 41 days of Q1; the overlap is symmetric. */
 	assert_int_equal(spm_date_overlap_days(q1_from, q1_to, ymd(2025, 6, 1), ymd(2026, 2, 10)),
-			 41);
+	                 41);
 	assert_int_equal(spm_date_overlap_days(ymd(2025, 6, 1), ymd(2026, 2, 10), q1_from, q1_to),
-			 41);
+	                 41);
 	/* Inside, equal, touching on one day, disjoint, empty. */
 	assert_int_equal(spm_date_overlap_days(apr1, apr30, ymd(2026, 4, 10), ymd(2026, 4, 12)), 3);
 	assert_int_equal(spm_date_overlap_days(q1_from, q1_to, q1_from, q1_to), 90);
@@ -248,8 +250,8 @@ static void test_overlap(void **state)
 	assert_int_equal(spm_date_overlap_days(apr30, apr1, apr1, apr30), 0);
 	/* The widest ranges do not overflow. */
 	assert_int_equal(spm_date_overlap_days((spm_date){INT32_MIN}, (spm_date){INT32_MAX},
-					       (spm_date){INT32_MIN}, (spm_date){INT32_MAX}),
-			 INT32_MAX);
+	                                       (spm_date){INT32_MIN}, (spm_date){INT32_MAX}),
+	                 INT32_MAX);
 }
 
 static void test_parse_iso(void **state)
@@ -279,13 +281,31 @@ static void test_parse_iso_errors(void **state)
 {
 	(void)state;
 	static const char *const not_dates[] = {
-		"2026-03-04x",   "2026-03-04T",    "2026-03-04T10",     "2026-03-04 10",
-		"2026-3-4",      "20260304",       "2026/03/04",        "+2026-03-04",
-		"-2026-03-04",   "2026 -03-04",    "2026- 03-04",       "2026-03-04  10:00",
-		"2026-03-04T10:00:00.", "2026-03-04T10:00+2", "2026-03-04T10:00:00Zx",
-		"2026-03-04T1:00",      "2026-03-04T10:00:00+02:0", "26-03-04",
-		"12026-03-04",   "2026-003-04",    "March 4, 2026",     "11/8/16",
-		"11/8/2016x",    "11/8-2016",      "2026-03-04 10:00 +01:00",
+	    "2026-03-04x",
+	    "2026-03-04T",
+	    "2026-03-04T10",
+	    "2026-03-04 10",
+	    "2026-3-4",
+	    "20260304",
+	    "2026/03/04",
+	    "+2026-03-04",
+	    "-2026-03-04",
+	    "2026 -03-04",
+	    "2026- 03-04",
+	    "2026-03-04  10:00",
+	    "2026-03-04T10:00:00.",
+	    "2026-03-04T10:00+2",
+	    "2026-03-04T10:00:00Zx",
+	    "2026-03-04T1:00",
+	    "2026-03-04T10:00:00+02:0",
+	    "26-03-04",
+	    "12026-03-04",
+	    "2026-003-04",
+	    "March 4, 2026",
+	    "11/8/16",
+	    "11/8/2016x",
+	    "11/8-2016",
+	    "2026-03-04 10:00 +01:00",
 	};
 	char want[128];
 	for (size_t i = 0; i < sizeof not_dates / sizeof not_dates[0]; i++) {
@@ -302,9 +322,19 @@ static void test_parse_iso_errors(void **state)
 	parse_fails("'2026-03-04'", 12, NULL, SPM_EDATA, "not a date: '\\x272026-03-04\\x27'");
 
 	static const char *const impossible[] = {
-		"2026-02-29", "2026-13-01", "2026-04-31", "0000-01-01", "2026-00-10", "2026-01-00",
-		"1900-02-29", "2026-01-32", "2026-03-04T24:00:00", "2026-03-04T10:60",
-		"2026-03-04T10:00:61Z", "2026-03-04T10:00+24:00", "2026-03-04T10:00-01:60",
+	    "2026-02-29",
+	    "2026-13-01",
+	    "2026-04-31",
+	    "0000-01-01",
+	    "2026-00-10",
+	    "2026-01-00",
+	    "1900-02-29",
+	    "2026-01-32",
+	    "2026-03-04T24:00:00",
+	    "2026-03-04T10:60",
+	    "2026-03-04T10:00:61Z",
+	    "2026-03-04T10:00+24:00",
+	    "2026-03-04T10:00-01:60",
 	};
 	for (size_t i = 0; i < sizeof impossible / sizeof impossible[0]; i++) {
 		snprintf(want, sizeof want, "impossible date: '%s'", impossible[i]);
@@ -318,19 +348,19 @@ static void test_parse_ambiguous(void **state)
 {
 	(void)state;
 	parse_fails("11/8/2016", 9, NULL, SPM_EDATA,
-		    "ambiguous date '11/8/2016': give a date format such as %m/%d/%Y or %d/%m/%Y");
+	            "ambiguous date '11/8/2016': give a date format such as %m/%d/%Y or %d/%m/%Y");
 	/* Even when only one reading exists: a file must not half-import. */
 	parse_fails("13/08/2016", 10, NULL, SPM_EDATA,
-		    "ambiguous date '13/08/2016': give a date format such as %m/%d/%Y or %d/%m/%Y");
+	            "ambiguous date '13/08/2016': give a date format such as %m/%d/%Y or %d/%m/%Y");
 	parse_fails("08.11.2016", 10, NULL, SPM_EDATA,
-		    "ambiguous date '08.11.2016': give a date format such as %m.%d.%Y or %d.%m.%Y");
+	            "ambiguous date '08.11.2016': give a date format such as %m.%d.%Y or %d.%m.%Y");
 	parse_fails("8-11-2016", 9, NULL, SPM_EDATA,
-		    "ambiguous date '8-11-2016': give a date format such as %m-%d-%Y or %d-%m-%Y");
+	            "ambiguous date '8-11-2016': give a date format such as %m-%d-%Y or %d-%m-%Y");
 	parse_fails("11/8/2016 10:00", 15, NULL, SPM_EDATA,
-		    "ambiguous date '11/8/2016 10:00': give a date format such as %m/%d/%Y or "
-		    "%d/%m/%Y");
+	            "ambiguous date '11/8/2016 10:00': give a date format such as %m/%d/%Y or "
+	            "%d/%m/%Y");
 	parse_fails(" 1/2/2016\n", 10, NULL, SPM_EDATA,
-		    "ambiguous date '1/2/2016': give a date format such as %m/%d/%Y or %d/%m/%Y");
+	            "ambiguous date '1/2/2016': give a date format such as %m/%d/%Y or %d/%m/%Y");
 }
 
 static void test_parse_layouts(void **state)
@@ -356,10 +386,10 @@ static void test_parse_layouts(void **state)
 	assert_int_equal(parse_ok("November 8 2016", "%bember %d %Y").days, nov8.days);
 	/* Every month by abbreviation and by full name. */
 	static const char *const names[12] = {"jan", "feb", "mar", "apr", "may", "jun",
-					      "jul", "aug", "sep", "oct", "nov", "dec"};
-	static const char *const full[12] = {"January", "February", "March",     "April",
-					     "May",     "June",     "July",      "August",
-					     "September", "October", "November", "December"};
+	                                      "jul", "aug", "sep", "oct", "nov", "dec"};
+	static const char *const full[12] = {"January",   "February", "March",    "April",
+	                                     "May",       "June",     "July",     "August",
+	                                     "September", "October",  "November", "December"};
 	char buf[32];
 	for (int m = 1; m <= 12; m++) {
 		snprintf(buf, sizeof buf, "1 %s 2026", names[m - 1]);
@@ -373,22 +403,23 @@ static void test_parse_layout_errors(void **state)
 {
 	(void)state;
 	parse_fails("2016-11-08", 10, "%m/%d/%Y", SPM_EDATA,
-		    "not a date: '2016-11-08' (format '%m/%d/%Y')");
-	parse_fails("11/8/16", 7, "%m/%d/%Y", SPM_EDATA, "not a date: '11/8/16' (format '%m/%d/%Y')");
+	            "not a date: '2016-11-08' (format '%m/%d/%Y')");
+	parse_fails("11/8/16", 7, "%m/%d/%Y", SPM_EDATA,
+	            "not a date: '11/8/16' (format '%m/%d/%Y')");
 	parse_fails("111/8/2016", 10, "%m/%d/%Y", SPM_EDATA,
-		    "not a date: '111/8/2016' (format '%m/%d/%Y')");
+	            "not a date: '111/8/2016' (format '%m/%d/%Y')");
 	parse_fails("+1/8/2016", 9, "%m/%d/%Y", SPM_EDATA,
-		    "not a date: '+1/8/2016' (format '%m/%d/%Y')");
+	            "not a date: '+1/8/2016' (format '%m/%d/%Y')");
 	parse_fails("11 /8/2016", 10, "%m/%d/%Y", SPM_EDATA,
-		    "not a date: '11 /8/2016' (format '%m/%d/%Y')");
+	            "not a date: '11 /8/2016' (format '%m/%d/%Y')");
 	parse_fails("11/8/2016 10:00", 15, "%m/%d/%Y", SPM_EDATA,
-		    "not a date: '11/8/2016 10:00' (format '%m/%d/%Y')");
+	            "not a date: '11/8/2016 10:00' (format '%m/%d/%Y')");
 	parse_fails("8 Foo 2016", 10, "%d %b %Y", SPM_EDATA,
-		    "not a date: '8 Foo 2016' (format '%d %b %Y')");
+	            "not a date: '8 Foo 2016' (format '%d %b %Y')");
 	parse_fails("8 No 2016", 9, "%d %b %Y", SPM_EDATA,
-		    "not a date: '8 No 2016' (format '%d %b %Y')");
+	            "not a date: '8 No 2016' (format '%d %b %Y')");
 	parse_fails("8/11/2016", 9, "%d%%%m/%Y", SPM_EDATA,
-		    "not a date: '8/11/2016' (format '%d%%%m/%Y')");
+	            "not a date: '8/11/2016' (format '%d%%%m/%Y')");
 	parse_fails("", 0, "%m/%d/%Y", SPM_EDATA, "not a date: '' (format '%m/%d/%Y')");
 	parse_fails("13/8/2016", 9, "%m/%d/%Y", SPM_EDATA, "impossible date: '13/8/2016'");
 	parse_fails("2/29/2026", 9, "%m/%d/%Y", SPM_EDATA, "impossible date: '2/29/2026'");
@@ -398,7 +429,7 @@ static void test_parse_layout_errors(void **state)
 
 	/* A bad layout is the caller's mistake. */
 	parse_fails("2026-03-04", 10, "%Y-%q-%d", SPM_EUSAGE,
-		    "date format '%Y-%q-%d': unknown directive '%q' (use %Y %m %d %b %%)");
+	            "date format '%Y-%q-%d': unknown directive '%q' (use %Y %m %d %b %%)");
 }
 
 static void test_layout_check(void **state)
@@ -409,18 +440,19 @@ static void test_layout_check(void **state)
 		const char *layout;
 		const char *message;
 	} bad[] = {
-		{"%Y-%m", "date format '%Y-%m': needs %d exactly once"},
-		{"%Y-%m-%d-%d", "date format '%Y-%m-%d-%d': needs %d exactly once"},
-		{"%m/%d", "date format '%m/%d': needs %Y exactly once"},
-		{"%Y%Y%m%d", "date format '%Y%Y%m%d': needs %Y exactly once"},
-		{"%Y %d", "date format '%Y %d': needs %m or %b exactly once"},
-		{"%Y %b %m %d", "date format '%Y %b %m %d': needs %m or %b exactly once"},
-		{"", "date format '': needs %Y exactly once"},
-		{"%Y-%m-%d%", "date format '%Y-%m-%d%': ends with a lone %"},
-		{"%y-%m-%d", "date format '%y-%m-%d': unknown directive '%y' (use %Y %m %d %b %%)"},
-		{"%Y-%m-%d %H", "date format '%Y-%m-%d %H': unknown directive '%H' (use %Y %m %d %b %%)"},
-		{"%Y-%m-%d\n%\n",
-		 "date format '%Y-%m-%d\\x0A%\\x0A': unknown directive '%\\x0A' (use %Y %m %d %b %%)"},
+	    {"%Y-%m", "date format '%Y-%m': needs %d exactly once"},
+	    {"%Y-%m-%d-%d", "date format '%Y-%m-%d-%d': needs %d exactly once"},
+	    {"%m/%d", "date format '%m/%d': needs %Y exactly once"},
+	    {"%Y%Y%m%d", "date format '%Y%Y%m%d': needs %Y exactly once"},
+	    {"%Y %d", "date format '%Y %d': needs %m or %b exactly once"},
+	    {"%Y %b %m %d", "date format '%Y %b %m %d': needs %m or %b exactly once"},
+	    {"", "date format '': needs %Y exactly once"},
+	    {"%Y-%m-%d%", "date format '%Y-%m-%d%': ends with a lone %"},
+	    {"%y-%m-%d", "date format '%y-%m-%d': unknown directive '%y' (use %Y %m %d %b %%)"},
+	    {"%Y-%m-%d %H",
+	     "date format '%Y-%m-%d %H': unknown directive '%H' (use %Y %m %d %b %%)"},
+	    {"%Y-%m-%d\n%\n",
+	     "date format '%Y-%m-%d\\x0A%\\x0A': unknown directive '%\\x0A' (use %Y %m %d %b %%)"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		spm_error_clear(&err);
@@ -438,20 +470,20 @@ static void test_layout_check(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_leap_years),
-		cmocka_unit_test(test_month_ends),
-		cmocka_unit_test(test_day_numbers),
-		cmocka_unit_test(test_whole_range_succession),
-		cmocka_unit_test(test_format_parse_round_trip),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_arithmetic),
-		cmocka_unit_test(test_overlap),
-		cmocka_unit_test(test_parse_iso),
-		cmocka_unit_test(test_parse_iso_errors),
-		cmocka_unit_test(test_parse_ambiguous),
-		cmocka_unit_test(test_parse_layouts),
-		cmocka_unit_test(test_parse_layout_errors),
-		cmocka_unit_test(test_layout_check),
+	    cmocka_unit_test(test_leap_years),
+	    cmocka_unit_test(test_month_ends),
+	    cmocka_unit_test(test_day_numbers),
+	    cmocka_unit_test(test_whole_range_succession),
+	    cmocka_unit_test(test_format_parse_round_trip),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_arithmetic),
+	    cmocka_unit_test(test_overlap),
+	    cmocka_unit_test(test_parse_iso),
+	    cmocka_unit_test(test_parse_iso_errors),
+	    cmocka_unit_test(test_parse_ambiguous),
+	    cmocka_unit_test(test_parse_layouts),
+	    cmocka_unit_test(test_parse_layout_errors),
+	    cmocka_unit_test(test_layout_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,8 +53,8 @@ static void assert_span(const spm_period *p, int y1, int m1, int d1, int y2, int
 	if (p->first.days != ymd(y1, m1, d1).days || p->last.days != ymd(y2, m2, d2).days) {
 		spm_date_format(a, sizeof a, p->first);
 		spm_date_format(b, sizeof b, p->last);
-		fail_msg("span %s..%s, want %04d-%02d-%02d..%04d-%02d-%02d", a, b, y1, m1, d1, y2, m2,
-			 d2);
+		fail_msg("span %s..%s, want %04d-%02d-%02d..%04d-%02d-%02d", a, b, y1, m1, d1, y2,
+		         m2, d2);
 	}
 }
 
@@ -201,32 +201,35 @@ static void test_parse_errors(void **state)
 	parse_fails("0000-Q1", NULL, SPM_EDATA, "no year 0 in '0000-Q1'");
 	parse_fails("FY0000-M01", &july_by_start, SPM_EDATA, "no year 0 in 'FY0000-M01'");
 	parse_fails("FY0001", &july_by_end, SPM_EDATA,
-		    "period outside the years 1 to 9999: 'FY0001'");
+	            "period outside the years 1 to 9999: 'FY0001'");
 	parse_fails("FY0001-Q1", &july_by_end, SPM_EDATA,
-		    "period outside the years 1 to 9999: 'FY0001-Q1'");
+	            "period outside the years 1 to 9999: 'FY0001-Q1'");
 	parse_fails("FY9999-H2", &july_by_start, SPM_EDATA,
-		    "period outside the years 1 to 9999: 'FY9999-H2'");
+	            "period outside the years 1 to 9999: 'FY9999-H2'");
 
 	static const char *const not_periods[] = {
-		"",           "2026-",      "2026-Q",     "26-Q1",     "2026Q1",   "2026-Q1x",
-		"2026-03-15", "FY2026-03",  "2026-M03",   "20261",     "2026 -Q1", "F2026",
-		"Q1-2026",    "+2026",      "-2026",      "FY",        "FY-2026",  "2026-Q123",
-		"2026-123",   "2026-Q-1",   "2026-Q+1",   "2026-W10",  "FY 2026",  "2026-H1-Q1",
-		"２０２６",   "2026-\xff",
+	    "",           "2026-",     "2026-Q",   "26-Q1",    "2026Q1",   "2026-Q1x",
+	    "2026-03-15", "FY2026-03", "2026-M03", "20261",    "2026 -Q1", "F2026",
+	    "Q1-2026",    "+2026",     "-2026",    "FY",       "FY-2026",  "2026-Q123",
+	    "2026-123",   "2026-Q-1",  "2026-Q+1", "2026-W10", "FY 2026",  "2026-H1-Q1",
+	    "２０２６",   "2026-\xff",
 	};
 	char want[128], q[SPM_QUOTE_BUFSZ];
 	for (size_t i = 0; i < sizeof not_periods / sizeof not_periods[0]; i++) {
 		const char *s = not_periods[i];
-		snprintf(want, sizeof want, "not a period: %s", spm_quote(q, sizeof q, s, strlen(s)));
+		snprintf(want, sizeof want, "not a period: %s",
+		         spm_quote(q, sizeof q, s, strlen(s)));
 		parse_fails(s, &july_by_end, SPM_EDATA, want);
 	}
 	parse_fails("2026-\xff", NULL, SPM_EDATA, "not a period: '2026-\\xFF'");
 	parse_fails(NULL, NULL, SPM_EDATA, "not a period: ''");
 
 	spm_fiscal bad = {13, false};
-	parse_fails("2026", &bad, SPM_EUSAGE, "fiscal year start month: not a month: 13 (give 1 to 12)");
+	parse_fails("2026", &bad, SPM_EUSAGE,
+	            "fiscal year start month: not a month: 13 (give 1 to 12)");
 	bad.start_month = 0;
-	parse_fails("FY2026", &bad, SPM_EUSAGE, "fiscal year start month: not a month: 0 (give 1 to 12)");
+	parse_fails("FY2026", &bad, SPM_EUSAGE,
+	            "fiscal year start month: not a month: 0 (give 1 to 12)");
 }
 
 static void test_format(void **state)
@@ -241,20 +244,25 @@ static void test_format(void **state)
 	assert_name((p = parse_ok("0042-Q2", NULL), &p), "0042-Q2");
 }
 
-/* The period of every day of 1999..2031 in every kind and naming: it holds the day, and its name reads back. */
+/*
+ * The period of every day of 1999..2031 in every kind and naming: it holds the day, and its name
+ * reads back.
+ */
 static void test_of_round_trip(void **state)
 {
 	(void)state;
 	const spm_period_kind kinds[] = {SPM_PERIOD_MONTH, SPM_PERIOD_QUARTER, SPM_PERIOD_HALF,
-					 SPM_PERIOD_YEAR};
+	                                 SPM_PERIOD_YEAR};
 	char name[SPM_PERIOD_BUFSZ];
 	for (int start = 1; start <= 12; start++) {
 		for (int by_start = 0; by_start <= 1; by_start++) {
 			spm_fiscal f = {start, by_start != 0};
-			for (spm_date d = ymd(1999, 1, 1); d.days <= ymd(2031, 12, 31).days; d.days++) {
+			for (spm_date d = ymd(1999, 1, 1); d.days <= ymd(2031, 12, 31).days;
+			     d.days++) {
 				for (size_t k = 0; k < 4; k++) {
 					spm_period p, back;
-					assert_int_equal(spm_period_of(&p, d, kinds[k], &f), SPM_OK);
+					assert_int_equal(spm_period_of(&p, d, kinds[k], &f),
+					                 SPM_OK);
 					assert_true(spm_period_contains(&p, d));
 					assert_int_equal(p.fiscal, start != 1);
 					size_t n = spm_period_format(name, sizeof name, &p);
@@ -279,12 +287,12 @@ static void test_of(void **state)
 	/* A date in each calendar quarter. */
 	static const struct {
 		int m, d, q;
-	} cases[] = {{1, 1, 1}, {2, 14, 1}, {3, 31, 1}, {4, 1, 2}, {5, 1, 2},
-		     {6, 30, 2}, {7, 1, 3}, {8, 31, 3}, {10, 1, 4}, {12, 31, 4}};
+	} cases[] = {{1, 1, 1},  {2, 14, 1}, {3, 31, 1}, {4, 1, 2},  {5, 1, 2},
+	             {6, 30, 2}, {7, 1, 3},  {8, 31, 3}, {10, 1, 4}, {12, 31, 4}};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(spm_period_of(&p, ymd(2026, cases[i].m, cases[i].d), SPM_PERIOD_QUARTER,
-					       NULL),
-				 SPM_OK);
+		assert_int_equal(
+		    spm_period_of(&p, ymd(2026, cases[i].m, cases[i].d), SPM_PERIOD_QUARTER, NULL),
+		    SPM_OK);
 		assert_int_equal(p.year, 2026);
 		assert_int_equal(p.index, cases[i].q);
 		assert_false(p.fiscal);
@@ -297,43 +305,54 @@ static void test_of(void **state)
 	assert_name(&p, "2026");
 	/* A calendar fiscal setting gives calendar names. */
 	spm_fiscal calendar = SPM_FISCAL_CALENDAR;
-	assert_int_equal(spm_period_of(&p, ymd(2026, 6, 30), SPM_PERIOD_QUARTER, &calendar), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2026, 6, 30), SPM_PERIOD_QUARTER, &calendar),
+	                 SPM_OK);
 	assert_name(&p, "2026-Q2");
 
 	/* Fiscal year from July, named by its end. */
-	assert_int_equal(spm_period_of(&p, ymd(2025, 7, 1), SPM_PERIOD_QUARTER, &july_by_end), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2025, 7, 1), SPM_PERIOD_QUARTER, &july_by_end),
+	                 SPM_OK);
 	assert_name(&p, "FY2026-Q1");
-	assert_int_equal(spm_period_of(&p, ymd(2025, 12, 31), SPM_PERIOD_QUARTER, &july_by_end), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2025, 12, 31), SPM_PERIOD_QUARTER, &july_by_end),
+	                 SPM_OK);
 	assert_name(&p, "FY2026-Q2");
-	assert_int_equal(spm_period_of(&p, ymd(2026, 2, 1), SPM_PERIOD_QUARTER, &july_by_end), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2026, 2, 1), SPM_PERIOD_QUARTER, &july_by_end),
+	                 SPM_OK);
 	assert_name(&p, "FY2026-Q3");
-	assert_int_equal(spm_period_of(&p, ymd(2026, 6, 30), SPM_PERIOD_QUARTER, &july_by_end), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2026, 6, 30), SPM_PERIOD_QUARTER, &july_by_end),
+	                 SPM_OK);
 	assert_name(&p, "FY2026-Q4");
 	assert_int_equal(spm_period_of(&p, ymd(2026, 7, 1), SPM_PERIOD_YEAR, &july_by_end), SPM_OK);
 	assert_name(&p, "FY2027");
-	assert_int_equal(spm_period_of(&p, ymd(2025, 9, 15), SPM_PERIOD_MONTH, &july_by_end), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2025, 9, 15), SPM_PERIOD_MONTH, &july_by_end),
+	                 SPM_OK);
 	assert_name(&p, "FY2026-M03");
-	assert_int_equal(spm_period_of(&p, ymd(2026, 1, 15), SPM_PERIOD_HALF, &july_by_end), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2026, 1, 15), SPM_PERIOD_HALF, &july_by_end),
+	                 SPM_OK);
 	assert_name(&p, "FY2026-H2");
 	/* Named by its start. */
 	assert_int_equal(spm_period_of(&p, ymd(2025, 7, 1), SPM_PERIOD_QUARTER, &july_by_start),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_name(&p, "FY2025-Q1");
-	assert_int_equal(spm_period_of(&p, ymd(2026, 6, 30), SPM_PERIOD_YEAR, &july_by_start), SPM_OK);
+	assert_int_equal(spm_period_of(&p, ymd(2026, 6, 30), SPM_PERIOD_YEAR, &july_by_start),
+	                 SPM_OK);
 	assert_name(&p, "FY2025");
 
 	/* Errors: a bad kind, a bad fiscal start, a day outside the years, a name past 9999. */
 	assert_int_equal(spm_period_of(&p, ymd(2026, 1, 1), (spm_period_kind)9, NULL), SPM_EUSAGE);
-	assert_int_equal(spm_period_of(&p, ymd(2026, 1, 1), SPM_PERIOD_YEAR, &(spm_fiscal){0, false}),
-			 SPM_EUSAGE);
+	assert_int_equal(
+	    spm_period_of(&p, ymd(2026, 1, 1), SPM_PERIOD_YEAR, &(spm_fiscal){0, false}),
+	    SPM_EUSAGE);
 	assert_int_equal(spm_period_of(&p, (spm_date){-719163}, SPM_PERIOD_YEAR, NULL), SPM_ERANGE);
-	assert_int_equal(spm_period_of(&p, (spm_date){INT32_MAX}, SPM_PERIOD_YEAR, NULL), SPM_ERANGE);
+	assert_int_equal(spm_period_of(&p, (spm_date){INT32_MAX}, SPM_PERIOD_YEAR, NULL),
+	                 SPM_ERANGE);
 	assert_int_equal(spm_period_of(&p, ymd(9999, 7, 1), SPM_PERIOD_YEAR, &july_by_end),
-			 SPM_ERANGE);
-	assert_int_equal(spm_period_of(&p, ymd(9999, 6, 30), SPM_PERIOD_YEAR, &july_by_end), SPM_OK);
+	                 SPM_ERANGE);
+	assert_int_equal(spm_period_of(&p, ymd(9999, 6, 30), SPM_PERIOD_YEAR, &july_by_end),
+	                 SPM_OK);
 	assert_name(&p, "FY9999");
 	assert_int_equal(spm_period_of(&p, ymd(1, 6, 30), SPM_PERIOD_MONTH, &july_by_start),
-			 SPM_ERANGE);
+	                 SPM_ERANGE);
 }
 
 static void shift_to(const char *from, const spm_fiscal *f, int n, const char *to)
@@ -435,12 +454,12 @@ static void test_contains_and_days(void **state)
 	/* Proration: a start on 1 March overlaps 2026-Q1 for 31 of its 90 days. */
 	p = parse_ok("2026-Q1", NULL);
 	assert_int_equal(spm_date_overlap_days(ymd(2026, 3, 1), ymd(9999, 12, 31), p.first, p.last),
-			 31);
+	                 31);
 }
 
 /* Splits name into parts of kind and checks the parts' names and that they tile the period. */
 static void split_into(const char *name, const spm_fiscal *f, spm_period_kind kind,
-		       const char *const *want, size_t count)
+                       const char *const *want, size_t count)
 {
 	spm_period p = parse_ok(name, f);
 	spm_period parts[12];
@@ -466,13 +485,12 @@ static void test_split(void **state)
 	(void)state;
 	static const char *const quarters[] = {"2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"};
 	static const char *const months[] = {"2026-01", "2026-02", "2026-03", "2026-04",
-					     "2026-05", "2026-06", "2026-07", "2026-08",
-					     "2026-09", "2026-10", "2026-11", "2026-12"};
+	                                     "2026-05", "2026-06", "2026-07", "2026-08",
+	                                     "2026-09", "2026-10", "2026-11", "2026-12"};
 	static const char *const halves[] = {"2026-H1", "2026-H2"};
-	static const char *const fy_months[] = {"FY2026-M01", "FY2026-M02", "FY2026-M03",
-						"FY2026-M04", "FY2026-M05", "FY2026-M06",
-						"FY2026-M07", "FY2026-M08", "FY2026-M09",
-						"FY2026-M10", "FY2026-M11", "FY2026-M12"};
+	static const char *const fy_months[] = {
+	    "FY2026-M01", "FY2026-M02", "FY2026-M03", "FY2026-M04", "FY2026-M05", "FY2026-M06",
+	    "FY2026-M07", "FY2026-M08", "FY2026-M09", "FY2026-M10", "FY2026-M11", "FY2026-M12"};
 	static const char *const fy_q[] = {"FY2026-Q3", "FY2026-Q4"};
 	static const char *const fy_q2_months[] = {"FY2025-M04", "FY2025-M05", "FY2025-M06"};
 
@@ -510,17 +528,17 @@ static void test_split(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_calendar),
-		cmocka_unit_test(test_parse_fiscal_by_end),
-		cmocka_unit_test(test_parse_fiscal_by_start),
-		cmocka_unit_test(test_parse_fiscal_calendar),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_of_round_trip),
-		cmocka_unit_test(test_of),
-		cmocka_unit_test(test_shift),
-		cmocka_unit_test(test_contains_and_days),
-		cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_parse_calendar),
+	    cmocka_unit_test(test_parse_fiscal_by_end),
+	    cmocka_unit_test(test_parse_fiscal_by_start),
+	    cmocka_unit_test(test_parse_fiscal_calendar),
+	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_of_round_trip),
+	    cmocka_unit_test(test_of),
+	    cmocka_unit_test(test_shift),
+	    cmocka_unit_test(test_contains_and_days),
+	    cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
