@@ -9,6 +9,14 @@
  * The byte layer under both formats: reads in blocks, hashes what it reads (SHA-256, for the import
  * record), transcodes from another encoding with iconv when asked (CP1252, ISO-8859-1, UTF-16, ...),
  * drops a UTF-8 byte order mark, and refuses NUL bytes and invalid UTF-8 with the line they are on.
+ * Memory holds one record and about a block of text, whatever the size of the file or of a line;
+ * a record longer than 16 MiB is refused (it is almost always an unterminated quote).
+ *
+ * CSV (RFC 4180): LF or CRLF line ends (CR alone ends a record too, but does not count as a line);
+ * blank lines are skipped; unquoted fields lose surrounding spaces and tabs, quoted fields are kept
+ * as they are; every record has as many fields as the header. JSON: the top level is one array of
+ * flat objects; JSON Lines: one flat object per line (an object may also span lines; blank lines
+ * are skipped). Values are strings, numbers, true, false or null; keys appear once per object.
  */
 #ifndef SPM_READER_H
 #define SPM_READER_H
@@ -30,7 +38,7 @@ typedef enum spm_input_format {
 
 typedef struct spm_reader_options {
 	spm_input_format format;
-	char delimiter;        /* CSV: 0 to detect from the header line */
+	char delimiter;        /* CSV: 0 to detect from the header line; tab or ASCII punctuation */
 	const char *encoding;  /* NULL or "UTF-8" for UTF-8; else an iconv encoding name */
 } spm_reader_options;
 
@@ -68,13 +76,20 @@ int spm_reader_open(spm_reader **out, const char *source, FILE *fp,
 /*
  * Reads the next record. Returns 1 with *rec filled, 0 at the end of the input, or a negative status
  * with err located at the source and line (SPM_EDATA for malformed input, e.g.
- * "expected 8 columns but found 7", "unterminated quoted field", "NUL byte", "invalid UTF-8 ...",
- * "nested object where a value belongs", "truncated JSON"; SPM_EIO; SPM_ENOMEM).
- * After an error the reader can only be closed.
+ * "expected 8 columns but found 7", "unterminated quoted field", "malformed quoted field",
+ * "NUL byte in input", "invalid UTF-8 ...", "byte 0x81 is not valid in encoding 'CP1252'",
+ * "nested object where a value belongs: key 'x'", "duplicate key 'x'", "expected an object",
+ * "truncated JSON", "invalid JSON: <reason>"; SPM_EIO; SPM_ENOMEM). Records that come before the
+ * failure in the input are all returned first. After an error the reader can only be closed:
+ * further calls return the same error.
  */
 int spm_reader_next(spm_reader *r, spm_record *rec, spm_error *err);
 
-/* The column names seen so far: fixed after open for CSV; JSON adds keys as objects bring them. */
+/*
+ * The column names seen so far: fixed after open for CSV; JSON adds keys as objects bring them (and
+ * may know keys of records not yet returned). A field's name indexes this array. The array is valid
+ * until the next spm_reader_next, the names themselves until spm_reader_close.
+ */
 size_t spm_reader_names(const spm_reader *r, const char *const **names);
 
 spm_input_format spm_reader_format(const spm_reader *r);
