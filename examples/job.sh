@@ -1,21 +1,27 @@
 #!/bin/sh
 # The example job: loads Harbor Lane Software, the fictional company in examples/data/, into the
-# store named by $SPM_DB (or --db in the environment's spm defaults), in the order references need:
+# store named by $SPM_DB, in the order references need:
 # territories before the reps in them, reps before their deals, deals before their credits.
 set -eu
-data=$(cd "$(dirname "$0")/data" && pwd)
+# The store stays where the caller meant it, whatever directory this runs from.
+case ${SPM_DB:=spm.db} in
+/*) ;;
+*) SPM_DB=$PWD/$SPM_DB ;;
+esac
+export SPM_DB
+cd "$(dirname "$0")/data"
 
-spm-import territories "$data/territories.csv"
-spm-import reps "$data/reps.csv"
-spm-import stages "$data/stages.csv"
-spm-import deals "$data/deals.csv"
+spm-import territories territories.csv
+spm-import reps reps.csv
+spm-import stages stages.csv
+spm-import deals deals.csv
 # A second deals file straight from a CRM: its own column names, ';' and decimal commas, US dates.
-spm-import --map-file "$data/crm-export.map" --date-format %m/%d/%Y --decimal-comma \
-	deals "$data/crm-export.csv"
-spm-import credits "$data/credits.csv"
-spm-import quotas "$data/quotas.csv"
-spm-import activities "$data/activities.json"
-spm-import survey "$data/survey.jsonl"
-spm-import fx "$data/fx.csv"
-spm-import assignments "$data/assignments.csv"
-spm-import adjustments "$data/adjustments.csv"
+spm-import --map-file crm-export.map --date-format %m/%d/%Y --decimal-comma \
+	deals crm-export.csv
+spm-import credits credits.csv
+spm-import quotas quotas.csv
+spm-import activities activities.json
+spm-import survey survey.jsonl
+spm-import fx fx.csv
+spm-import assignments assignments.csv
+spm-import adjustments adjustments.csv

@@ -16,6 +16,16 @@ export PATH LC_ALL TZ
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/spm-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
+# Under SPM_WRAP (e.g. valgrind), the tools run through it: wrappers stand first in PATH.
+if [ -n "${SPM_WRAP:-}" ]; then
+	mkdir "$tmp/wrap"
+	for tool in "$SPM_BIN"/spm-*; do
+		[ -x "$tool" ] || continue
+		printf '#!/bin/sh\nexec %s %s "$@"\n' "$SPM_WRAP" "$tool" >"$tmp/wrap/${tool##*/}"
+		chmod +x "$tmp/wrap/${tool##*/}"
+	done
+	PATH="$tmp/wrap:$PATH"
+fi
 SPM_DB="$tmp/test.db"
 export SPM_DB
 passed=0

@@ -1,0 +1,26 @@
+#!/bin/sh
+# The example job runs as the README says, loads every file of the example company, and running it
+# a second time changes nothing.
+. "$SPM_SRC/tests/cli/lib.sh"
+data="$SPM_SRC/examples/data"
+
+run "$SPM_SRC/examples/job.sh"
+expect_status 0
+expect_no_err
+# Every data line of every file is a record in the store.
+rows() { tail -n +2 "$data/$1" | grep -c .; }
+expect_eq "reps" "$(rows reps.csv)" "$(sql "select count(*) from reps")"
+expect_eq "deals from both files" "$(($(rows deals.csv) + $(rows crm-export.csv)))" "$(sql "select count(*) from deals")"
+expect_eq "credits" "$(rows credits.csv)" "$(sql "select count(*) from credits")"
+expect_eq "quotas" "$(rows quotas.csv)" "$(sql "select count(*) from quotas")"
+expect_eq "survey answers" "$(grep -c . "$data/survey.jsonl")" "$(sql "select count(*) from survey")"
+expect_eq "activities" "$(grep -c '"rep_id"' "$data/activities.json")" "$(sql "select count(*) from activities")"
+expect_eq "every deal has a status from its stage" "0" "$(sql "select count(*) from deals d join stages s on s.stage = d.stage where d.status <> s.status")"
+expect_eq "CRM dates and decimal commas" "1" "$(sql "select count(*) from deals where deal_id = 'D2001' and close_date like '2026-__-__' and amount > 0")"
+expect_eq "revenue splits add up" "0" "$(sql "select count(*) from (select deal_id from credits where kind = 'revenue' group by deal_id having sum(share) <> 10000000000)")"
+
+before=$(digest)
+run "$SPM_SRC/examples/job.sh"
+expect_status 0
+expect_eq "a second run adds and updates nothing" "0" "$(grep -vc ' 0 new, 0 updated, ' out)"
+finish
