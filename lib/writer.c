@@ -368,10 +368,14 @@ static void table_cell(spm_writer *w, size_t col, const char *text)
 
 /* ---- csv, tsv ---- */
 
-static void csv_field(struct strbuf *b, const char *s, bool guard)
+/*
+ * Every cell is guarded, NUMBER columns too: a number is never changed (it is not a formula), and a
+ * value in a NUMBER column that is not a number is as dangerous as any text.
+ */
+static void csv_field(struct strbuf *b, const char *s)
 {
 	size_t n = strlen(s);
-	bool prefix = guard && needs_formula_guard(s);
+	bool prefix = needs_formula_guard(s);
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 
 	/* Readers (and spreadsheets) often trim blanks at the edges of unquoted fields. */
@@ -390,9 +394,9 @@ static void csv_field(struct strbuf *b, const char *s, bool guard)
 		sb_putc(b, '"');
 }
 
-static void tsv_field(struct strbuf *b, const char *s, bool guard)
+static void tsv_field(struct strbuf *b, const char *s)
 {
-	if (guard && needs_formula_guard(s))
+	if (needs_formula_guard(s))
 		sb_putc(b, '\'');
 	for (const char *p = s; *p; p++) {
 		switch (*p) {
@@ -412,15 +416,14 @@ static void delimited_line(spm_writer *w, const char *const *values)
 
 	for (size_t i = 0; i < w->ncols; i++) {
 		const char *s = values ? values[i] : w->cols[i].name;
-		bool guard = !values || w->cols[i].type != SPM_COL_NUMBER;
 		if (i > 0)
 			sb_putc(&w->line, delim);
 		if (!s)
 			continue;
 		if (w->format == SPM_OUT_CSV)
-			csv_field(&w->line, s, guard);
+			csv_field(&w->line, s);
 		else
-			tsv_field(&w->line, s, guard);
+			tsv_field(&w->line, s);
 	}
 	sb_putc(&w->line, '\n');
 }

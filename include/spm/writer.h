@@ -8,10 +8,9 @@
  *          between columns; no blanks at line ends; control characters (and bytes that are not
  *          UTF-8) shown escaped (\n, \t, \r, \xNN, \u0080-\u009F) so the columns stay aligned;
  *   csv    RFC 4180 with a header; a field is quoted only when it holds a comma, a quote, CR or
- *          LF, or starts or ends with a blank; lines end in LF; cells of TEXT and BOOL columns
- *          (and header names) a spreadsheet would run as a formula (starting with = + - @, tab or
- *          CR, and not a plain number such as "-12.5") get a leading apostrophe; NUMBER cells are
- *          never changed;
+ *          LF, or starts or ends with a blank; lines end in LF; any cell (header names too) a
+ *          spreadsheet would run as a formula (starting with = + - @, tab or CR, and not a plain
+ *          number such as "-12.5") gets a leading apostrophe, so numbers are never changed;
  *   tsv    tab-separated with a header; tab, newline, CR and backslash in values escaped as
  *          \t \n \r \\; the same formula defence as csv;
  *   json   one array of objects, one object per line ("[\n{...},\n{...}\n]\n", "[]\n" when

@@ -21,7 +21,7 @@
 
 /* Runs a whole writer over an in-memory stream; returns what it wrote (caller frees). */
 static char *render(spm_output_format format, const spm_column *cols, size_t ncols,
-		    const char *const *cells, size_t nrows)
+                    const char *const *cells, size_t nrows)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -43,7 +43,7 @@ static char *render(spm_output_format format, const spm_column *cols, size_t nco
 }
 
 static void assert_output(spm_output_format format, const spm_column *cols, size_t ncols,
-			  const char *const *cells, size_t nrows, const char *expected)
+                          const char *const *cells, size_t nrows, const char *expected)
 {
 	char *got = render(format, cols, ncols, cells, nrows);
 	assert_string_equal(got, expected);
@@ -52,18 +52,33 @@ static void assert_output(spm_output_format format, const spm_column *cols, size
 
 /* The shared sample: text, numbers, booleans, NULLs, a comma, a quote, a newline, non-ASCII. */
 static const spm_column sample_cols[] = {
-	{"name", SPM_COL_TEXT},
-	{"amount", SPM_COL_NUMBER},
-	{"won", SPM_COL_BOOL},
-	{"note", SPM_COL_TEXT},
+    {"name", SPM_COL_TEXT},
+    {"amount", SPM_COL_NUMBER},
+    {"won", SPM_COL_BOOL},
+    {"note", SPM_COL_TEXT},
 };
 
 static const char *const sample_rows[] = {
-	"Ann", "1200.50", "true", "a, b",
-	"Zo\xC3\xAB", "-3", "false", NULL,
-	NULL, "10", "true", "line1\nline2",
-	"O\"Neil", NULL, NULL, "=SUM(A1)",
-	"\xC3\x85sa \xC3\x91", "7", "false", "caf\xC3\xA9",
+    "Ann",
+    "1200.50",
+    "true",
+    "a, b",
+    "Zo\xC3\xAB",
+    "-3",
+    "false",
+    NULL,
+    NULL,
+    "10",
+    "true",
+    "line1\nline2",
+    "O\"Neil",
+    NULL,
+    NULL,
+    "=SUM(A1)",
+    "\xC3\x85sa \xC3\x91",
+    "7",
+    "false",
+    "caf\xC3\xA9",
 };
 #define SAMPLE_NROWS (N(sample_rows) / N(sample_cols))
 
@@ -94,65 +109,65 @@ static void test_table_sample(void **state)
 {
 	(void)state;
 	assert_output(SPM_OUT_TABLE, sample_cols, N(sample_cols), sample_rows, SAMPLE_NROWS,
-		      "name     amount  won    note\n"
-		      "------  -------  -----  ------------\n"
-		      "Ann     1200.50  true   a, b\n"
-		      "Zo\xC3\xAB          -3  false\n"
-		      "             10  true   line1\\nline2\n"
-		      "O\"Neil                  =SUM(A1)\n"
-		      "\xC3\x85sa \xC3\x91         7  false  caf\xC3\xA9\n");
+	              "name     amount  won    note\n"
+	              "------  -------  -----  ------------\n"
+	              "Ann     1200.50  true   a, b\n"
+	              "Zo\xC3\xAB          -3  false\n"
+	              "             10  true   line1\\nline2\n"
+	              "O\"Neil                  =SUM(A1)\n"
+	              "\xC3\x85sa \xC3\x91         7  false  caf\xC3\xA9\n");
 }
 
 static void test_csv_sample(void **state)
 {
 	(void)state;
 	assert_output(SPM_OUT_CSV, sample_cols, N(sample_cols), sample_rows, SAMPLE_NROWS,
-		      "name,amount,won,note\n"
-		      "Ann,1200.50,true,\"a, b\"\n"
-		      "Zo\xC3\xAB,-3,false,\n"
-		      ",10,true,\"line1\nline2\"\n"
-		      "\"O\"\"Neil\",,,'=SUM(A1)\n"
-		      "\xC3\x85sa \xC3\x91,7,false,caf\xC3\xA9\n");
+	              "name,amount,won,note\n"
+	              "Ann,1200.50,true,\"a, b\"\n"
+	              "Zo\xC3\xAB,-3,false,\n"
+	              ",10,true,\"line1\nline2\"\n"
+	              "\"O\"\"Neil\",,,'=SUM(A1)\n"
+	              "\xC3\x85sa \xC3\x91,7,false,caf\xC3\xA9\n");
 }
 
 static void test_tsv_sample(void **state)
 {
 	(void)state;
 	assert_output(SPM_OUT_TSV, sample_cols, N(sample_cols), sample_rows, SAMPLE_NROWS,
-		      "name\tamount\twon\tnote\n"
-		      "Ann\t1200.50\ttrue\ta, b\n"
-		      "Zo\xC3\xAB\t-3\tfalse\t\n"
-		      "\t10\ttrue\tline1\\nline2\n"
-		      "O\"Neil\t\t\t'=SUM(A1)\n"
-		      "\xC3\x85sa \xC3\x91\t7\tfalse\tcaf\xC3\xA9\n");
+	              "name\tamount\twon\tnote\n"
+	              "Ann\t1200.50\ttrue\ta, b\n"
+	              "Zo\xC3\xAB\t-3\tfalse\t\n"
+	              "\t10\ttrue\tline1\\nline2\n"
+	              "O\"Neil\t\t\t'=SUM(A1)\n"
+	              "\xC3\x85sa \xC3\x91\t7\tfalse\tcaf\xC3\xA9\n");
 }
 
 static void test_json_sample(void **state)
 {
 	(void)state;
 	assert_output(SPM_OUT_JSON, sample_cols, N(sample_cols), sample_rows, SAMPLE_NROWS,
-		      "[\n"
-		      "{\"name\":\"Ann\",\"amount\":1200.50,\"won\":true,\"note\":\"a, b\"},\n"
-		      "{\"name\":\"Zo\xC3\xAB\",\"amount\":-3,\"won\":false,\"note\":null},\n"
-		      "{\"name\":null,\"amount\":10,\"won\":true,\"note\":\"line1\\nline2\"},\n"
-		      "{\"name\":\"O\\\"Neil\",\"amount\":null,\"won\":null,"
-		      "\"note\":\"=SUM(A1)\"},\n"
-		      "{\"name\":\"\xC3\x85sa \xC3\x91\",\"amount\":7,\"won\":false,"
-		      "\"note\":\"caf\xC3\xA9\"}\n"
-		      "]\n");
+	              "[\n"
+	              "{\"name\":\"Ann\",\"amount\":1200.50,\"won\":true,\"note\":\"a, b\"},\n"
+	              "{\"name\":\"Zo\xC3\xAB\",\"amount\":-3,\"won\":false,\"note\":null},\n"
+	              "{\"name\":null,\"amount\":10,\"won\":true,\"note\":\"line1\\nline2\"},\n"
+	              "{\"name\":\"O\\\"Neil\",\"amount\":null,\"won\":null,"
+	              "\"note\":\"=SUM(A1)\"},\n"
+	              "{\"name\":\"\xC3\x85sa \xC3\x91\",\"amount\":7,\"won\":false,"
+	              "\"note\":\"caf\xC3\xA9\"}\n"
+	              "]\n");
 }
 
 static void test_jsonl_sample(void **state)
 {
 	(void)state;
 	assert_output(SPM_OUT_JSONL, sample_cols, N(sample_cols), sample_rows, SAMPLE_NROWS,
-		      "{\"name\":\"Ann\",\"amount\":1200.50,\"won\":true,\"note\":\"a, b\"}\n"
-		      "{\"name\":\"Zo\xC3\xAB\",\"amount\":-3,\"won\":false,\"note\":null}\n"
-		      "{\"name\":null,\"amount\":10,\"won\":true,\"note\":\"line1\\nline2\"}\n"
-		      "{\"name\":\"O\\\"Neil\",\"amount\":null,\"won\":null,"
-		      "\"note\":\"=SUM(A1)\"}\n"
-		      "{\"name\":\"\xC3\x85sa \xC3\x91\",\"amount\":7,\"won\":false,"
-		      "\"note\":\"caf\xC3\xA9\"}\n");
+	              "{\"name\":\"Ann\",\"amount\":1200.50,\"won\":true,\"note\":\"a, b\"}\n"
+	              "{\"name\":\"Zo\xC3\xAB\",\"amount\":-3,\"won\":false,\"note\":null}\n"
+	              "{\"name\":null,\"amount\":10,\"won\":true,\"note\":\"line1\\nline2\"}\n"
+	              "{\"name\":\"O\\\"Neil\",\"amount\":null,\"won\":null,"
+	              "\"note\":\"=SUM(A1)\"}\n"
+	              "{\"name\":\"\xC3\x85sa \xC3\x91\",\"amount\":7,\"won\":false,"
+	              "\"note\":\"caf\xC3\xA9\"}\n");
 }
 
 static void test_json_single_row(void **state)
@@ -167,11 +182,11 @@ static void test_empty_results(void **state)
 {
 	(void)state;
 	assert_output(SPM_OUT_TABLE, sample_cols, N(sample_cols), NULL, 0,
-		      "name  amount  won  note\n"
-		      "----  ------  ---  ----\n");
+	              "name  amount  won  note\n"
+	              "----  ------  ---  ----\n");
 	assert_output(SPM_OUT_CSV, sample_cols, N(sample_cols), NULL, 0, "name,amount,won,note\n");
 	assert_output(SPM_OUT_TSV, sample_cols, N(sample_cols), NULL, 0,
-		      "name\tamount\twon\tnote\n");
+	              "name\tamount\twon\tnote\n");
 	assert_output(SPM_OUT_JSON, sample_cols, N(sample_cols), NULL, 0, "[]\n");
 	assert_output(SPM_OUT_JSONL, sample_cols, N(sample_cols), NULL, 0, "");
 }
@@ -180,44 +195,56 @@ static void test_table_code_point_alignment(void **state)
 {
 	static const spm_column cols[] = {{"city", SPM_COL_TEXT}, {"n", SPM_COL_NUMBER}};
 	static const char *const rows[] = {
-		"M\xC3\xBCnchen", "1",           /* 7 code points, 8 bytes */
-		"\xE6\x9D\xB1\xE4\xBA\xAC", "22", /* 2 code points, 6 bytes */
-		"Z\xC3\xBCrich", "333",
-		"\xF0\x9F\x98\x80", "4",         /* 1 code point, 4 bytes */
+	    "M\xC3\xBCnchen",
+	    "1", /* 7 code points, 8 bytes */
+	    "\xE6\x9D\xB1\xE4\xBA\xAC",
+	    "22", /* 2 code points, 6 bytes */
+	    "Z\xC3\xBCrich",
+	    "333",
+	    "\xF0\x9F\x98\x80",
+	    "4", /* 1 code point, 4 bytes */
 	};
 	(void)state;
 	assert_output(SPM_OUT_TABLE, cols, N(cols), rows, N(rows) / N(cols),
-		      "city       n\n"
-		      "-------  ---\n"
-		      "M\xC3\xBCnchen    1\n"
-		      "\xE6\x9D\xB1\xE4\xBA\xAC        22\n"
-		      "Z\xC3\xBCrich   333\n"
-		      "\xF0\x9F\x98\x80          4\n");
+	              "city       n\n"
+	              "-------  ---\n"
+	              "M\xC3\xBCnchen    1\n"
+	              "\xE6\x9D\xB1\xE4\xBA\xAC        22\n"
+	              "Z\xC3\xBCrich   333\n"
+	              "\xF0\x9F\x98\x80          4\n");
 }
 
 static void test_table_escapes_controls(void **state)
 {
 	static const spm_column cols[] = {{"v", SPM_COL_TEXT}, {"k", SPM_COL_TEXT}};
 	static const char *const rows[] = {
-		"a\tb", "1",
-		"\x1B[31mred", "2",
-		"x\x7Fy\r", "3",
-		("\xC2\x9B" "2J"), "4", /* U+009B, a terminal's one-byte CSI */
-		"\xFF\xC3", "5",      /* not UTF-8 */
-		"back\\slash", "6",
-		"", "7",
+	    "a\tb",
+	    "1",
+	    "\x1B[31mred",
+	    "2",
+	    "x\x7Fy\r",
+	    "3",
+	    ("\xC2\x9B"
+	     "2J"),
+	    "4", /* U+009B, a terminal's one-byte CSI */
+	    "\xFF\xC3",
+	    "5", /* not UTF-8 */
+	    "back\\slash",
+	    "6",
+	    "",
+	    "7",
 	};
 	(void)state;
 	assert_output(SPM_OUT_TABLE, cols, N(cols), rows, N(rows) / N(cols),
-		      "v            k\n"
-		      "-----------  -\n"
-		      "a\\tb         1\n"
-		      "\\x1B[31mred  2\n"
-		      "x\\x7Fy\\r     3\n"
-		      "\\u009B2J     4\n"
-		      "\\xFF\\xC3     5\n"
-		      "back\\slash   6\n"
-		      "             7\n");
+	              "v            k\n"
+	              "-----------  -\n"
+	              "a\\tb         1\n"
+	              "\\x1B[31mred  2\n"
+	              "x\\x7Fy\\r     3\n"
+	              "\\u009B2J     4\n"
+	              "\\xFF\\xC3     5\n"
+	              "back\\slash   6\n"
+	              "             7\n");
 }
 
 static void test_table_header_escaped_and_trailing_blanks(void **state)
@@ -227,11 +254,11 @@ static void test_table_header_escaped_and_trailing_blanks(void **state)
 	static const char *const rows[] = {"a ", "", "b", NULL, "c", "long value "};
 	(void)state;
 	assert_output(SPM_OUT_TABLE, cols, N(cols), rows, N(rows) / N(cols),
-		      "two\\nlines  x\n"
-		      "----------  -----------\n"
-		      "a\n"
-		      "b\n"
-		      "c           long value\n");
+	              "two\\nlines  x\n"
+	              "----------  -----------\n"
+	              "a\n"
+	              "b\n"
+	              "c           long value\n");
 }
 
 static void test_table_many_rows(void **state)
@@ -239,7 +266,7 @@ static void test_table_many_rows(void **state)
 	/* Enough rows to grow the row buffer several times; widths come from the last rows. */
 	static const spm_column cols[] = {{"id", SPM_COL_TEXT}, {"sq", SPM_COL_NUMBER}};
 	enum { ROWS = 1000 };
-	char (*text)[2][16] = calloc(ROWS, sizeof *text);
+	char(*text)[2][16] = calloc(ROWS, sizeof *text);
 	const char **cells = calloc(ROWS * 2, sizeof *cells);
 	char *out, *line;
 	size_t nlines = 0;
@@ -254,8 +281,8 @@ static void test_table_many_rows(void **state)
 		cells[2 * i + 1] = text[i][1];
 	}
 	out = render(SPM_OUT_TABLE, cols, 2, cells, ROWS);
-	assert_true(strncmp(out, "id        sq\n----  ------\nr0         0\nr1         1\n",
-			    52) == 0);
+	assert_true(strncmp(out, "id        sq\n----  ------\nr0         0\nr1         1\n", 52) ==
+	            0);
 	assert_non_null(strstr(out, "\nr99     9801\n"));
 	assert_non_null(strstr(out, "\nr999  998001\n"));
 	for (line = out; (line = strchr(line, '\n')) != NULL; line++)
@@ -284,18 +311,19 @@ static void check_csv_pair(const char *value, const char *expected_line)
 static void test_csv_formula_injection(void **state)
 {
 	(void)state;
-	check_csv_pair("=SUM(A1)", "'=SUM(A1),=SUM(A1)\n");
-	check_csv_pair("+1 call", "'+1 call,+1 call\n");
-	check_csv_pair("@x", "'@x,@x\n");
+	check_csv_pair("=SUM(A1)", "'=SUM(A1),'=SUM(A1)\n");
+	check_csv_pair("+1 call", "'+1 call,'+1 call\n");
+	check_csv_pair("@x", "'@x,'@x\n");
 	check_csv_pair("-2+3+cmd|' /C calc'!A0",
-		       "'-2+3+cmd|' /C calc'!A0,-2+3+cmd|' /C calc'!A0\n");
-	check_csv_pair("-", "'-,-\n");
-	check_csv_pair("+", "'+,+\n");
-	check_csv_pair("-1-2", "'-1-2,-1-2\n");
-	check_csv_pair("-1e", "'-1e,-1e\n");
-	check_csv_pair("-.", "'-.,-.\n");
-	check_csv_pair("- 1", "'- 1,- 1\n");
-	/* numbers that start with a sign are data, in any column */
+	               "'-2+3+cmd|' /C calc'!A0,'-2+3+cmd|' /C calc'!A0\n");
+	check_csv_pair("-", "'-,'-\n");
+	check_csv_pair("+", "'+,'+\n");
+	check_csv_pair("-1-2", "'-1-2,'-1-2\n");
+	check_csv_pair("-1e", "'-1e,'-1e\n");
+	check_csv_pair("-.", "'-.,'-.\n");
+	check_csv_pair("- 1", "'- 1,'- 1\n");
+	/* numbers that start with a sign are data, in any column; everything else is guarded in all
+	 */
 	check_csv_pair("-12.5", "-12.5,-12.5\n");
 	check_csv_pair("+3", "+3,+3\n");
 	check_csv_pair("-.5", "-.5,-.5\n");
@@ -303,11 +331,11 @@ static void test_csv_formula_injection(void **state)
 	check_csv_pair("-1e5", "-1e5,-1e5\n");
 	check_csv_pair("+2.5E-3", "+2.5E-3,+2.5E-3\n");
 	/* tab and CR lead-ins: guarded in text, and quoted because of the blank or the CR */
-	check_csv_pair("\tx", "\"'\tx\",\"\tx\"\n");
-	check_csv_pair("\rx", "\"'\rx\",\"\rx\"\n");
+	check_csv_pair("\tx", "\"'\tx\",\"'\tx\"\n");
+	check_csv_pair("\rx", "\"'\rx\",\"'\rx\"\n");
 	/* guarded and quoted: the apostrophe goes inside the quotes */
-	check_csv_pair("=1,2", "\"'=1,2\",\"=1,2\"\n");
-	check_csv_pair("=\"x\"", "\"'=\"\"x\"\"\",\"=\"\"x\"\"\"\n");
+	check_csv_pair("=1,2", "\"'=1,2\",\"'=1,2\"\n");
+	check_csv_pair("=\"x\"", "\"'=\"\"x\"\"\",\"'=\"\"x\"\"\"\n");
 	/* triggers elsewhere than the first byte are harmless */
 	check_csv_pair("a=b", "a=b,a=b\n");
 	check_csv_pair(" =1", "\" =1\",\" =1\"\n");
@@ -330,8 +358,8 @@ static void test_csv_quoting(void **state)
 
 static void test_csv_header(void **state)
 {
-	static const spm_column cols[] = {{"a,b", SPM_COL_NUMBER}, {"=x", SPM_COL_TEXT},
-					  {"q\"", SPM_COL_BOOL}};
+	static const spm_column cols[] = {
+	    {"a,b", SPM_COL_NUMBER}, {"=x", SPM_COL_TEXT}, {"q\"", SPM_COL_BOOL}};
 	static const char *const row[] = {"1", "2", "true"};
 	(void)state;
 	assert_output(SPM_OUT_CSV, cols, N(cols), row, 1, "\"a,b\",'=x,\"q\"\"\"\n1,2,true\n");
@@ -355,10 +383,10 @@ static void test_tsv_escapes_and_formulas(void **state)
 	(void)state;
 	check_tsv_pair("a\tb\nc\rd\\e", "a\\tb\\nc\\rd\\\\e\ta\\tb\\nc\\rd\\\\e\n");
 	check_tsv_pair("C:\\dir", "C:\\\\dir\tC:\\\\dir\n");
-	check_tsv_pair("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")\t=HYPERLINK(\"x\")\n");
-	check_tsv_pair("@me", "'@me\t@me\n");
-	check_tsv_pair("+1 call", "'+1 call\t+1 call\n");
-	check_tsv_pair("\tx", "'\\tx\t\\tx\n");
+	check_tsv_pair("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")\t'=HYPERLINK(\"x\")\n");
+	check_tsv_pair("@me", "'@me\t'@me\n");
+	check_tsv_pair("+1 call", "'+1 call\t'+1 call\n");
+	check_tsv_pair("\tx", "'\\tx\t'\\tx\n");
 	check_tsv_pair("-12.5", "-12.5\t-12.5\n");
 	check_tsv_pair("a, \"b\"", "a, \"b\"\ta, \"b\"\n");
 	check_tsv_pair("", "\t\n");
@@ -387,10 +415,13 @@ static void test_json_string_escapes(void **state)
 	check_json_value(SPM_COL_TEXT, "del\x7F", "\"del\x7F\"");
 	/* non-ASCII passes through as UTF-8 */
 	check_json_value(SPM_COL_TEXT, "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80",
-			 "\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
+	                 "\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
 	check_json_value(SPM_COL_TEXT, "\xE2\x80\xA8", "\"\xE2\x80\xA8\"");
 	/* bytes that are not UTF-8 would make the document invalid: each becomes U+FFFD */
-	check_json_value(SPM_COL_TEXT, "a\xFF" "b", "\"a\\ufffdb\"");
+	check_json_value(SPM_COL_TEXT,
+	                 "a\xFF"
+	                 "b",
+	                 "\"a\\ufffdb\"");
 	check_json_value(SPM_COL_TEXT, "a\xC3", "\"a\\ufffd\"");
 	check_json_value(SPM_COL_TEXT, "\xC0\xAF", "\"\\ufffd\\ufffd\"");
 	check_json_value(SPM_COL_TEXT, "\xED\xA0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
@@ -406,11 +437,12 @@ static void test_json_string_escapes(void **state)
 
 static void test_json_numbers_and_bools(void **state)
 {
-	static const char *const valid[] = {"0", "-0", "7", "-0.5", "12.50", "1e10", "1E+2",
-					    "2.5e-3", "123456789012345678901234567890"};
-	static const char *const invalid[] = {"", "+5", "01", "-01", "1.", ".5", "1,5", "NaN",
-					      "Infinity", "-", "1e", "1e+", "0x10", " 1", "1 ",
-					      "1.2.3", "--1", "1\n"};
+	static const char *const valid[] = {"0",    "-0",     "7",
+	                                    "-0.5", "12.50",  "1e10",
+	                                    "1E+2", "2.5e-3", "123456789012345678901234567890"};
+	static const char *const invalid[] = {"",     "+5",  "01",       "-01",   "1.",  ".5",
+	                                      "1,5",  "NaN", "Infinity", "-",     "1e",  "1e+",
+	                                      "0x10", " 1",  "1 ",       "1.2.3", "--1", "1\n"};
 	(void)state;
 
 	for (size_t i = 0; i < N(valid); i++)
@@ -443,7 +475,7 @@ static void test_json_keys_escaped(void **state)
 	static const char *const row[] = {"1", "x"};
 	(void)state;
 	assert_output(SPM_OUT_JSON, cols, N(cols), row, 1,
-		      "[\n{\"a\\\"b\":1,\"c\\nd\":\"x\"}\n]\n");
+	              "[\n{\"a\\\"b\":1,\"c\\nd\":\"x\"}\n]\n");
 }
 
 static void test_columns_are_copied(void **state)
@@ -502,7 +534,7 @@ static void test_write_error_full_device_at_close(void **state)
 {
 	/* Buffered output reaches the device only at the flush in close: the error shows there. */
 	static const spm_output_format formats[] = {SPM_OUT_TABLE, SPM_OUT_CSV, SPM_OUT_TSV,
-						    SPM_OUT_JSON, SPM_OUT_JSONL};
+	                                            SPM_OUT_JSON, SPM_OUT_JSONL};
 	(void)state;
 
 	for (size_t i = 0; i < N(formats); i++) {
@@ -513,9 +545,8 @@ static void test_write_error_full_device_at_close(void **state)
 		if (!fp)
 			skip();
 		spm_error_clear(&err);
-		assert_int_equal(spm_writer_open(&w, fp, formats[i], sample_cols, N(sample_cols),
-						 &err),
-				 SPM_OK);
+		assert_int_equal(
+		    spm_writer_open(&w, fp, formats[i], sample_cols, N(sample_cols), &err), SPM_OK);
 		assert_int_equal(spm_writer_row(w, sample_rows, &err), SPM_OK);
 		assert_int_equal(spm_writer_close(w, &err), SPM_EIO);
 		assert_write_error(&err, ENOSPC);
@@ -535,7 +566,7 @@ static void test_write_error_unbuffered_at_row(void **state)
 	assert_int_equal(setvbuf(fp, NULL, _IONBF, 0), 0);
 	spm_error_clear(&err);
 	assert_int_equal(spm_writer_open(&w, fp, SPM_OUT_CSV, sample_cols, N(sample_cols), &err),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_int_equal(spm_writer_row(w, sample_rows, &err), SPM_EIO);
 	assert_write_error(&err, ENOSPC);
 	/* the writer stays failed: later rows and the close report it too */
@@ -551,7 +582,7 @@ static void test_write_error_unbuffered_at_row(void **state)
 static void test_write_error_read_only_stream(void **state)
 {
 	static const spm_output_format formats[] = {SPM_OUT_TABLE, SPM_OUT_CSV, SPM_OUT_JSON,
-						    SPM_OUT_JSONL};
+	                                            SPM_OUT_JSONL};
 	(void)state;
 
 	for (size_t i = 0; i < N(formats); i++) {
@@ -562,9 +593,8 @@ static void test_write_error_read_only_stream(void **state)
 
 		assert_non_null(fp);
 		spm_error_clear(&err);
-		assert_int_equal(spm_writer_open(&w, fp, formats[i], sample_cols, N(sample_cols),
-						 &err),
-				 SPM_OK);
+		assert_int_equal(
+		    spm_writer_open(&w, fp, formats[i], sample_cols, N(sample_cols), &err), SPM_OK);
 		rc = spm_writer_row(w, sample_rows, &err);
 		if (formats[i] == SPM_OUT_TABLE) {
 			assert_int_equal(rc, SPM_OK); /* buffered until close */
@@ -591,7 +621,7 @@ static void test_write_error_empty_result(void **state)
 		skip();
 	spm_error_clear(&err);
 	assert_int_equal(spm_writer_open(&w, fp, SPM_OUT_JSON, sample_cols, N(sample_cols), &err),
-			 SPM_OK);
+	                 SPM_OK);
 	assert_int_equal(spm_writer_close(w, &err), SPM_EIO);
 	assert_write_error(&err, ENOSPC);
 	fclose(fp);
@@ -609,14 +639,14 @@ static void test_misuse(void **state)
 	assert_null(w);
 	assert_int_equal(err.code, SPM_EUSAGE);
 	assert_int_equal(spm_writer_open(NULL, stdout, SPM_OUT_CSV, sample_cols, 4, &err),
-			 SPM_EUSAGE);
+	                 SPM_EUSAGE);
 	w = (spm_writer *)&w;
 	assert_int_equal(spm_writer_open(&w, stdout, SPM_OUT_CSV, NULL, 4, &err), SPM_EUSAGE);
 	assert_null(w);
 	assert_int_equal(spm_writer_open(&w, stdout, SPM_OUT_CSV, sample_cols, 0, &err),
-			 SPM_EUSAGE);
+	                 SPM_EUSAGE);
 	assert_int_equal(spm_writer_open(&w, stdout, (spm_output_format)9, sample_cols, 4, &err),
-			 SPM_EUSAGE);
+	                 SPM_EUSAGE);
 	assert_string_equal(err.message, "writer: unknown output format 9");
 	assert_int_equal(spm_writer_open(&w, stdout, SPM_OUT_CSV, nameless, 2, &err), SPM_EUSAGE);
 	assert_string_equal(err.message, "writer: column 2 has no name");
@@ -672,34 +702,34 @@ static void test_free_without_close(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_names),
-		cmocka_unit_test(test_table_sample),
-		cmocka_unit_test(test_csv_sample),
-		cmocka_unit_test(test_tsv_sample),
-		cmocka_unit_test(test_json_sample),
-		cmocka_unit_test(test_jsonl_sample),
-		cmocka_unit_test(test_json_single_row),
-		cmocka_unit_test(test_empty_results),
-		cmocka_unit_test(test_table_code_point_alignment),
-		cmocka_unit_test(test_table_escapes_controls),
-		cmocka_unit_test(test_table_header_escaped_and_trailing_blanks),
-		cmocka_unit_test(test_table_many_rows),
-		cmocka_unit_test(test_csv_formula_injection),
-		cmocka_unit_test(test_csv_quoting),
-		cmocka_unit_test(test_csv_header),
-		cmocka_unit_test(test_tsv_escapes_and_formulas),
-		cmocka_unit_test(test_json_string_escapes),
-		cmocka_unit_test(test_json_numbers_and_bools),
-		cmocka_unit_test(test_json_keys_escaped),
-		cmocka_unit_test(test_columns_are_copied),
-		cmocka_unit_test(test_table_rows_are_copied),
-		cmocka_unit_test(test_write_error_full_device_at_close),
-		cmocka_unit_test(test_write_error_unbuffered_at_row),
-		cmocka_unit_test(test_write_error_read_only_stream),
-		cmocka_unit_test(test_write_error_empty_result),
-		cmocka_unit_test(test_misuse),
-		cmocka_unit_test(test_row_without_values),
-		cmocka_unit_test(test_free_without_close),
+	    cmocka_unit_test(test_format_names),
+	    cmocka_unit_test(test_table_sample),
+	    cmocka_unit_test(test_csv_sample),
+	    cmocka_unit_test(test_tsv_sample),
+	    cmocka_unit_test(test_json_sample),
+	    cmocka_unit_test(test_jsonl_sample),
+	    cmocka_unit_test(test_json_single_row),
+	    cmocka_unit_test(test_empty_results),
+	    cmocka_unit_test(test_table_code_point_alignment),
+	    cmocka_unit_test(test_table_escapes_controls),
+	    cmocka_unit_test(test_table_header_escaped_and_trailing_blanks),
+	    cmocka_unit_test(test_table_many_rows),
+	    cmocka_unit_test(test_csv_formula_injection),
+	    cmocka_unit_test(test_csv_quoting),
+	    cmocka_unit_test(test_csv_header),
+	    cmocka_unit_test(test_tsv_escapes_and_formulas),
+	    cmocka_unit_test(test_json_string_escapes),
+	    cmocka_unit_test(test_json_numbers_and_bools),
+	    cmocka_unit_test(test_json_keys_escaped),
+	    cmocka_unit_test(test_columns_are_copied),
+	    cmocka_unit_test(test_table_rows_are_copied),
+	    cmocka_unit_test(test_write_error_full_device_at_close),
+	    cmocka_unit_test(test_write_error_unbuffered_at_row),
+	    cmocka_unit_test(test_write_error_read_only_stream),
+	    cmocka_unit_test(test_write_error_empty_result),
+	    cmocka_unit_test(test_misuse),
+	    cmocka_unit_test(test_row_without_values),
+	    cmocka_unit_test(test_free_without_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
