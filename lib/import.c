@@ -910,7 +910,7 @@ static int check_references(import *imp, const value *vals, long line, spm_error
 
 /* ---- writing -------------------------------------------------------------------------------- */
 
-/* Binds the row's values, attrs, import and line: parameters 1..n+3, or 1..n+1 with `origin` false
+/* Binds the row's values, attrs, import and line (without copies: they outlive the step): parameters 1..n+3, or 1..n+1 with `origin` false
  * (the SELECT that compares values names no origin, and SQLite refuses a parameter it lacks). */
 static int bind_row(spm_stmt *s, const import *imp, const value *const *row, long line,
 		    bool origin)
@@ -924,11 +924,11 @@ static int bind_row(spm_stmt *s, const import *imp, const value *const *row, lon
 		else if (v->type == V_INT)
 			rc |= spm_stmt_bind_int64(s, idx, v->i);
 		else
-			rc |= spm_stmt_bind_text(s, idx, v->s, v->n);
+			rc |= spm_stmt_bind_text_static(s, idx, v->s, v->n);
 	}
 	int a = (int)imp->nstored + 1;
 	if (imp->attrs.len)
-		rc |= spm_stmt_bind_text(s, a, imp->attrs.data, imp->attrs.len);
+		rc |= spm_stmt_bind_text_static(s, a, imp->attrs.data, imp->attrs.len);
 	else
 		rc |= spm_stmt_bind_null(s, a);
 	if (origin) {

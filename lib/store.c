@@ -322,6 +322,10 @@ static int store_setup(spm_store *st, unsigned flags, int timeout_ms, spm_error 
 		                     quote_path(q, st->path));
 
 	rc = store_exec(st, "PRAGMA synchronous = NORMAL", "cannot set synchronous mode", err);
+	/* 16 MiB of page cache (the default is 2): a large import then spills far less to the WAL,
+	 * and peak memory stays well under the 64 MiB an import may use. */
+	if (rc == SPM_OK)
+		rc = store_exec(st, "PRAGMA cache_size = -16384", "cannot set the cache size", err);
 	if (rc != SPM_OK)
 		return rc;
 	if (flags & SPM_STORE_READONLY) {
@@ -388,6 +392,8 @@ int spm_store_open(spm_store **out, const char *path, unsigned flags, spm_error 
 		goto nomem;
 	memcpy(st->path, path, len + 1);
 
+	/* No global allocation statistics: they take a mutex on every allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	rc = sqlite3_open_v2(
 	    name ? name : path, &st->db,
 	    ((flags & SPM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
@@ -530,7 +536,8 @@ static int bind_status(spm_stmt *s, int rc)
 	return store_fail(s->st->path, NULL, rc, NULL, NULL);
 }
 
-int spm_stmt_bind_text(spm_stmt *s, int idx, const char *text, size_t len)
+static int bind_text(spm_stmt *s, int idx, const char *text, size_t len,
+		     void (*lifetime)(void *))
 {
 	if (!text) {
 		if (len)
@@ -538,7 +545,17 @@ int spm_stmt_bind_text(spm_stmt *s, int idx, const char *text, size_t len)
 		text = ""; /* SQLite would bind a NULL pointer as SQL NULL */
 	}
 	return bind_status(s, sqlite3_bind_text64(s->stmt, idx, text, (sqlite3_uint64)len,
-	                                          SQLITE_TRANSIENT, SQLITE_UTF8));
+	                                          lifetime, SQLITE_UTF8));
+}
+
+int spm_stmt_bind_text(spm_stmt *s, int idx, const char *text, size_t len)
+{
+	return bind_text(s, idx, text, len, SQLITE_TRANSIENT);
+}
+
+int spm_stmt_bind_text_static(spm_stmt *s, int idx, const char *text, size_t len)
+{
+	return bind_text(s, idx, text, len, SQLITE_STATIC);
 }
 
 int spm_stmt_bind_int64(spm_stmt *s, int idx, int64_t v)

@@ -94,6 +94,11 @@ int spm_stmt_prepare(spm_store *st, spm_stmt **out, const char *sql, spm_error *
  * which value it was binding.
  */
 int spm_stmt_bind_text(spm_stmt *s, int idx, const char *text, size_t len);
+/*
+ * Binds text without copying it: the caller keeps it unchanged until the statement has stepped and
+ * is reset or rebound. For hot loops (an import binds millions of values).
+ */
+int spm_stmt_bind_text_static(spm_stmt *s, int idx, const char *text, size_t len);
 int spm_stmt_bind_int64(spm_stmt *s, int idx, int64_t v);
 int spm_stmt_bind_double(spm_stmt *s, int idx, double v); /* statistics only, never money */
 int spm_stmt_bind_null(spm_stmt *s, int idx);
