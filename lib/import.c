@@ -90,6 +90,11 @@ struct stage_status {
 	char status[8];
 };
 
+struct column_memo {
+	const char *name;
+	int col;
+};
+
 typedef struct import {
 	spm_store *st;
 	const spm_import_options *opt;
@@ -98,6 +103,10 @@ typedef struct import {
 	size_t nstored;
 	int stored_of[MAX_COLS]; /* kind column -> stored column, or -1 */
 	int period_first, period_last;
+	int stored_status; /* deals: the stored status column */
+	const char *set_value[MAX_COLS]; /* --set, by kind column */
+	struct column_memo memo[16];
+	size_t nmemo;
 	spm_fiscal fiscal;
 	char base_currency[4];
 
@@ -294,10 +303,14 @@ static int setup(import *imp, spm_error *err)
 		if (!spm_kind_column_find(kind, imp->opt->maps[i].column))
 			return spm_error_set(err, SPM_EUSAGE, "--map: %s has no column '%s'",
 					     kind->name, imp->opt->maps[i].column);
-	for (size_t i = 0; i < imp->opt->nsets; i++)
-		if (!spm_kind_column_find(kind, imp->opt->sets[i].column))
+	for (size_t i = 0; i < imp->opt->nsets; i++) {
+		const spm_kind_column *c = spm_kind_column_find(kind, imp->opt->sets[i].column);
+		if (!c)
 			return spm_error_set(err, SPM_EUSAGE, "--set: %s has no column '%s'",
 					     kind->name, imp->opt->sets[i].column);
+		imp->set_value[c - kind->columns] = imp->opt->sets[i].value;
+	}
+	imp->stored_status = stored_index(imp->lay, "status");
 	if (imp->opt->date_layout && (rc = spm_date_layout_check(imp->opt->date_layout, err)))
 		return rc;
 	if ((rc = load_settings(imp, err)))
@@ -581,8 +594,12 @@ static int convert(import *imp, value *v, const spm_kind_column *c, const char *
 		spm_date d;
 		if ((rc = spm_date_parse(&d, s, n, o->date_layout, err)))
 			return rc;
-		spm_date_format(buf, sizeof buf, d);
-		set_own(v, buf);
+		if (!o->date_layout && n == SPM_DATE_BUFSZ - 1) {
+			set_text(v, s, n); /* strict ISO that parsed is already the stored form */
+		} else {
+			spm_date_format(buf, sizeof buf, d);
+			set_own(v, buf);
+		}
 		return SPM_OK;
 	}
 	case SPM_FT_MONEY: {
@@ -648,10 +665,20 @@ static int rule_error(import *imp, int c, spm_error *err)
 	return SPM_EDATA;
 }
 
-static int column_of(const import *imp, const char *name)
+/*
+ * The kind column called name. Rules ask for the same few names on every record, always as string
+ * literals, so answers are remembered by the literal's address.
+ */
+static int column_of(import *imp, const char *name)
 {
+	for (size_t i = 0; i < imp->nmemo; i++)
+		if (imp->memo[i].name == name)
+			return imp->memo[i].col;
 	const spm_kind_column *c = spm_kind_column_find(imp->kind, name);
-	return c ? (int)(c - imp->kind->columns) : -1;
+	int col = c ? (int)(c - imp->kind->columns) : -1;
+	if (imp->nmemo < sizeof imp->memo / sizeof imp->memo[0])
+		imp->memo[imp->nmemo++] = (struct column_memo){name, col};
+	return col;
 }
 
 /* dst = the parts joined with '/', as a default identifier. */
@@ -727,17 +754,18 @@ static int apply_rules(import *imp, value *vals, value *derived, const value **r
 		bool reps = imp->kind->id == SPM_KIND_REPS;
 		int a = column_of(imp, reps ? "hire_date" : "from");
 		int b = column_of(imp, reps ? "end_date" : "to");
+		/* ISO dates compare as text. */
 		if (vals[a].type == V_TEXT && vals[b].type == V_TEXT &&
-		    strcmp(vals[b].own, vals[a].own) < 0) {
-			spm_error_set(err, SPM_EDATA, "'%s' is before %s '%s'", vals[b].own,
-				      imp->kind->columns[a].name, vals[a].own);
+		    memcmp(vals[b].s, vals[a].s, SPM_DATE_BUFSZ - 1) < 0) {
+			spm_error_set(err, SPM_EDATA, "'%.10s' is before %s '%.10s'", vals[b].s,
+				      imp->kind->columns[a].name, vals[a].s);
 			return rule_error(imp, b, err);
 		}
 		return SPM_OK;
 	}
 	case SPM_KIND_DEALS: {
 		int status = column_of(imp, "status");
-		int s = stored_index(imp->lay, "status");
+		int s = imp->stored_status;
 		if (vals[status].type == V_NULL) {
 			set_own(&derived[s], deal_status_from_stage(imp, &vals[column_of(imp, "stage")]));
 			row[s] = &derived[s];
@@ -1003,14 +1031,6 @@ static int upsert(import *imp, const value *const *row, long line, spm_error *er
 
 /* ---- one record ----------------------------------------------------------------------------- */
 
-static const spm_import_map *set_for(const import *imp, const char *column)
-{
-	for (size_t i = 0; i < imp->opt->nsets; i++)
-		if (strcasecmp(imp->opt->sets[i].column, column) == 0)
-			return &imp->opt->sets[i];
-	return NULL;
-}
-
 /*
  * Validates one record and writes it. Returns SPM_OK, SPM_EDATA for a bad record (err located),
  * or another negative status for a failure that ends the import.
@@ -1057,8 +1077,8 @@ static int process(import *imp, const spm_record *rec, spm_error *err)
 			imp->from_file[c] = names[given[c]->name];
 		}
 		if (n == 0) {
-			const spm_import_map *set = set_for(imp, col->name);
-			s = set ? set->value : col->fallback;
+			const char *set = imp->set_value[c];
+			s = set ? set : col->fallback;
 			n = s ? strlen(s) : 0;
 			if (set)
 				imp->from_file[c] = NULL;

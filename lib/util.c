@@ -127,7 +127,8 @@ static uint64_t hash_bytes(const char *s, size_t n)
 static size_t find_slot(char *const *slots, size_t cap, const char *s, size_t n)
 {
 	size_t i = (size_t)hash_bytes(s, n) & (cap - 1);
-	while (slots[i] && !(strlen(slots[i]) == n && memcmp(slots[i], s, n) == 0))
+	/* Keys hold no NUL byte: a stored key equals s when its first n bytes do and it ends there. */
+	while (slots[i] && !(strncmp(slots[i], s, n) == 0 && slots[i][n] == '\0'))
 		i = (i + 1) & (cap - 1);
 	return i;
 }
