@@ -1,42 +1,32 @@
 /*
- * import.c - loads records of one kind from readers into the store (see spm/import.h).
+ * import.c - loads records of one kind from readers into the store (see spm/import.h): the writing
+ * half, and the hand-over from the reading half (import_record.c) that runs on its own thread.
  *
- * The path of a record: its fields are routed to the kind's columns (by name, by --map, or into the
- * attributes), each value is checked and converted by its column type, the kind's own rules run
- * (a won deal needs an amount, a quota names one scope, ...), references to other kinds are looked up,
- * and the record is upserted by its natural key. References a kind makes to itself (a rep's manager, a
- * territory's parent) are checked once all records are in, so that a file may name a manager before
- * the manager's own line; the same pass finds loops in those hierarchies.
+ * Here a validated record's references to other kinds are looked up, and the record is upserted by
+ * its natural key. References a kind makes to itself (a rep's manager, a territory's parent) are
+ * checked once all records are in, so that a file may name a manager before the manager's own line;
+ * the same pass finds loops in those hierarchies.
  *
  * The SQL for each kind is built once from the column layout below. The common case, a new key, costs
  * one INSERT; a known key costs a SELECT that compares the stored values and an UPDATE.
  */
-#include "spm/import.h"
-
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "import_impl.h"
 #include "spm/currency.h"
 #include "spm/date.h"
 #include "spm/money.h"
 #include "spm/period.h"
-#include "util.h"
 
-#define MAX_COLS 16
-#define MAX_TARGETS 4
 #define PROGRESS_EVERY 8192
+#define BATCH_RECORDS 256 /* records the reading thread hands over at a time */
+#define NBATCHES 4        /* batches in flight: memory stays a few MiB whatever the input */
 
-/* How a kind is stored: its table and columns, the natural key first. */
-struct layout {
-	const char *table;
-	const char *singular; /* for messages: "unknown rep 'x'" */
-	const char *cols[MAX_COLS];
-	size_t nkey;
-};
-
-static const struct layout layouts[SPM_KIND_COUNT] = {
+const struct layout spm_import_layouts[SPM_KIND_COUNT] = {
 	[SPM_KIND_REPS] = {"reps", "rep",
 			   {"rep_id", "name", "email", "manager_id", "team", "territory", "role",
 			    "hire_date", "end_date", "currency"},
@@ -70,74 +60,6 @@ static const struct layout layouts[SPM_KIND_COUNT] = {
 				  1},
 };
 
-/* A value on its way to the store. Text the importer makes itself (an ISO date) lives in own[]. */
-typedef struct value {
-	enum { V_NULL, V_TEXT, V_INT } type;
-	const char *s;
-	size_t n;
-	int64_t i;
-	char own[48];
-} value;
-
-/* Where an input column goes: to up to MAX_TARGETS columns, to the attributes, or nowhere. */
-typedef struct target {
-	int ncols; /* -1: an attribute; -2: ignored */
-	int cols[MAX_TARGETS];
-} target;
-
-struct stage_status {
-	char *stage;
-	char status[8];
-};
-
-struct column_memo {
-	const char *name;
-	int col;
-};
-
-typedef struct import {
-	spm_store *st;
-	const spm_import_options *opt;
-	const spm_kind *kind;
-	const struct layout *lay;
-	size_t nstored;
-	int stored_of[MAX_COLS]; /* kind column -> stored column, or -1 */
-	int period_first, period_last;
-	int stored_status; /* deals: the stored status column */
-	const char *set_value[MAX_COLS]; /* --set, by kind column */
-	struct column_memo memo[16];
-	size_t nmemo;
-	spm_fiscal fiscal;
-	char base_currency[4];
-
-	spm_stmt *ins, *sel, *upd, *touch;
-	spm_stmt *ref[SPM_KIND_COUNT];
-	spm_stmt *team_ref, *make_territory;
-	spm_strset known[SPM_KIND_COUNT];
-	spm_strset known_teams;
-
-	struct stage_status *stages;
-	size_t nstages;
-
-	/* The sources of this call: import ids, for naming the first line of a duplicate. */
-	const spm_import_source *src;
-	size_t nsrc;
-	int64_t *import_ids;
-	size_t cur; /* index of the source being read */
-
-	/* Per source. */
-	spm_reader *reader;
-	target *targets;
-	size_t ntargets;
-	const char *from_file[MAX_COLS]; /* the input column that fed each kind column */
-	bool reject_header_done;
-
-	spm_buf attrs, scratch, attr_names;
-	spm_strset attr_seen;
-	spm_import_summary *sum;
-	bool failed;       /* keep_going: a bad record was seen */
-	spm_error first;   /* ... and the first of them */
-} import;
 
 /* ---- setup ---------------------------------------------------------------------------------- */
 
@@ -291,7 +213,7 @@ static int setup(import *imp, spm_error *err)
 	const spm_kind *kind = imp->kind;
 	int rc;
 
-	imp->lay = &layouts[kind->id];
+	imp->lay = &spm_import_layouts[kind->id];
 	while (imp->nstored < MAX_COLS && imp->lay->cols[imp->nstored])
 		imp->nstored++;
 	for (size_t c = 0; c < kind->ncolumns; c++)
@@ -311,6 +233,8 @@ static int setup(import *imp, spm_error *err)
 		imp->set_value[c - kind->columns] = imp->opt->sets[i].value;
 	}
 	imp->stored_status = stored_index(imp->lay, "status");
+	const spm_kind_column *team = spm_kind_column_find(kind, "team");
+	imp->team_col = kind->id == SPM_KIND_QUOTAS && team ? (int)(team - kind->columns) : -1;
 	if (imp->opt->date_layout && (rc = spm_date_layout_check(imp->opt->date_layout, err)))
 		return rc;
 	if ((rc = load_settings(imp, err)))
@@ -339,520 +263,10 @@ static void teardown(import *imp)
 	free(imp->targets);
 	free(imp->import_ids);
 	spm_buf_free(&imp->attrs);
-	spm_buf_free(&imp->scratch);
+	spm_buf_free(&imp->rscratch);
+	spm_buf_free(&imp->wscratch);
 	spm_buf_free(&imp->attr_names);
 	spm_strset_free(&imp->attr_seen);
-}
-
-/* ---- routing input columns ------------------------------------------------------------------ */
-
-/* The kind column that --map reads from input column `name`, one at a time from *from. */
-static int mapped_column(const import *imp, const char *name, size_t *from)
-{
-	for (size_t i = *from; i < imp->opt->nmaps; i++) {
-		if (strcasecmp(imp->opt->maps[i].value, name) == 0) {
-			*from = i + 1;
-			const spm_kind_column *c = spm_kind_column_find(imp->kind,
-									imp->opt->maps[i].column);
-			return (int)(c - imp->kind->columns);
-		}
-	}
-	return -1;
-}
-
-static bool column_is_mapped(const import *imp, size_t col)
-{
-	for (size_t i = 0; i < imp->opt->nmaps; i++)
-		if (strcasecmp(imp->opt->maps[i].column, imp->kind->columns[col].name) == 0)
-			return true;
-	return false;
-}
-
-static int note_attribute(import *imp, const char *name)
-{
-	size_t n = strlen(name);
-	if (spm_strset_contains(&imp->attr_seen, name, n))
-		return 0;
-	if (spm_strset_add(&imp->attr_seen, name, n))
-		return SPM_ENOMEM;
-	if (imp->attr_names.len && spm_buf_append_str(&imp->attr_names, ", "))
-		return SPM_ENOMEM;
-	return spm_buf_append_str(&imp->attr_names, name);
-}
-
-/* Routes input columns that the reader has named since the last call. */
-static int route_new_names(import *imp, long line, spm_error *err)
-{
-	const char *const *names;
-	size_t n = spm_reader_names(imp->reader, &names);
-	const char *src = imp->src[imp->cur].name;
-
-	if (n <= imp->ntargets)
-		return SPM_OK;
-	target *t = realloc(imp->targets, n * sizeof *t);
-	if (!t)
-		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	imp->targets = t;
-	for (size_t i = imp->ntargets; i < n; i++) {
-		target *tg = &imp->targets[i];
-		size_t from = 0;
-		int col;
-		tg->ncols = 0;
-		if (strcasecmp(names[i], "reject_line") == 0 ||
-		    strcasecmp(names[i], "reject_reason") == 0) {
-			tg->ncols = -2;
-			continue;
-		}
-		while ((col = mapped_column(imp, names[i], &from)) >= 0 && tg->ncols < MAX_TARGETS)
-			tg->cols[tg->ncols++] = col;
-		if (tg->ncols == 0) {
-			const spm_kind_column *c = spm_kind_column_find(imp->kind, names[i]);
-			size_t ci = c ? (size_t)(c - imp->kind->columns) : 0;
-			if (c && column_is_mapped(imp, ci)) {
-				spm_error_set(err, SPM_EDATA,
-					      "column '%s' is in the input and also given by --map",
-					      c->name);
-				spm_error_locate(err, src, line, NULL);
-				return SPM_EDATA;
-			}
-			if (c)
-				tg->cols[tg->ncols++] = (int)ci;
-		}
-		for (int k = 0; k < tg->ncols; k++) {
-			for (size_t j = 0; j < i; j++) {
-				const target *o = &imp->targets[j];
-				for (int m = 0; m < o->ncols; m++) {
-					if (o->cols[m] != tg->cols[k])
-						continue;
-					spm_error_set(err, SPM_EDATA,
-						      "column '%s' is given twice: by '%s' and '%s'",
-						      imp->kind->columns[tg->cols[k]].name, names[j],
-						      names[i]);
-					spm_error_locate(err, src, line, NULL);
-					return SPM_EDATA;
-				}
-			}
-		}
-		if (tg->ncols == 0) {
-			tg->ncols = -1;
-			if (note_attribute(imp, names[i]))
-				return spm_error_set(err, SPM_ENOMEM, "out of memory");
-		}
-	}
-	imp->ntargets = n;
-	return SPM_OK;
-}
-
-/* With a header (CSV), every required column and every --map source must be there at the start. */
-static int check_header(import *imp, spm_error *err)
-{
-	const char *const *names;
-	size_t n = spm_reader_names(imp->reader, &names);
-	const char *src = imp->src[imp->cur].name;
-
-	for (size_t i = 0; i < imp->opt->nmaps; i++) {
-		bool found = false;
-		for (size_t j = 0; j < n && !found; j++)
-			found = strcasecmp(names[j], imp->opt->maps[i].value) == 0;
-		if (!found) {
-			spm_error_set(err, SPM_EDATA, "--map %s=%s: no column '%s' in the input",
-				      imp->opt->maps[i].column, imp->opt->maps[i].value,
-				      imp->opt->maps[i].value);
-			spm_error_locate(err, src, 1, NULL);
-			return SPM_EDATA;
-		}
-	}
-	for (size_t c = 0; c < imp->kind->ncolumns; c++) {
-		const spm_kind_column *col = &imp->kind->columns[c];
-		bool given = !(col->flags & SPM_COL_REQUIRED) || col->fallback;
-		for (size_t i = 0; i < imp->opt->nsets && !given; i++)
-			given = strcasecmp(imp->opt->sets[i].column, col->name) == 0;
-		for (size_t j = 0; j < imp->ntargets && !given; j++)
-			for (int k = 0; k < imp->targets[j].ncols && !given; k++)
-				given = imp->targets[j].cols[k] == (int)c;
-		if (!given) {
-			spm_error_set(err, SPM_EDATA, "missing required column '%s'", col->name);
-			spm_error_locate(err, src, 1, NULL);
-			return SPM_EDATA;
-		}
-	}
-	return SPM_OK;
-}
-
-/* ---- values --------------------------------------------------------------------------------- */
-
-static void set_text(value *v, const char *s, size_t n)
-{
-	v->type = V_TEXT;
-	v->s = s;
-	v->n = n;
-}
-
-static void set_own(value *v, const char *s)
-{
-	size_t n = strlen(s);
-	if (n >= sizeof v->own)
-		n = sizeof v->own - 1;
-	memcpy(v->own, s, n);
-	v->own[n] = '\0';
-	set_text(v, v->own, n);
-}
-
-static void set_int(value *v, int64_t i)
-{
-	v->type = V_INT;
-	v->i = i;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n && is_blank(**s))
-		(*s)++, (*n)--;
-	while (*n && is_blank((*s)[*n - 1]))
-		(*n)--;
-}
-
-/* "what: 'value'" */
-static int bad(spm_error *err, const char *what, const char *s, size_t n)
-{
-	char q[SPM_QUOTE_BUFSZ];
-	return spm_error_set(err, SPM_EDATA, "%s: %s", what, spm_quote(q, sizeof q, s, n));
-}
-
-static int check_enum(value *v, const spm_kind_column *c, const char *s, size_t n, spm_error *err)
-{
-	for (const char *const *w = c->values; *w; w++) {
-		if (strlen(*w) == n && strncasecmp(*w, s, n) == 0) {
-			set_text(v, *w, n);
-			return SPM_OK;
-		}
-	}
-	char q[SPM_QUOTE_BUFSZ], list[256] = "";
-	size_t used = 0;
-	for (const char *const *w = c->values; *w; w++) {
-		int k = snprintf(list + used, sizeof list - used, "%s%s", w == c->values ? "" : ", ",
-				 *w);
-		if (k < 0 || (size_t)k >= sizeof list - used)
-			break;
-		used += (size_t)k;
-	}
-	return spm_error_set(err, SPM_EDATA, "unknown value %s (expected one of: %s)",
-			     spm_quote(q, sizeof q, s, n), list);
-}
-
-static int check_rate_range(const spm_kind_column *c, spm_rate r, const char *s, size_t n,
-			    spm_error *err)
-{
-	if (r.units >= c->min && r.units <= c->max)
-		return SPM_OK;
-	if (c->min > 0)
-		return bad(err, "not greater than zero", s, n);
-	return bad(err, "out of range (0..1 or 0%..100%)", s, n);
-}
-
-static int check_email(const char *s, size_t n, spm_error *err)
-{
-	size_t at = n, ats = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch <= ' ' || ch == 0x7F)
-			return bad(err, "not an e-mail address", s, n);
-		if (ch == '@')
-			at = i, ats++;
-	}
-	if (ats != 1 || at == 0 || at + 1 >= n)
-		return bad(err, "not an e-mail address", s, n);
-	return SPM_OK;
-}
-
-/* Checks and converts one present value of column c into v. */
-static int convert(import *imp, value *v, const spm_kind_column *c, const char *s, size_t n,
-		   spm_error *err)
-{
-	const spm_import_options *o = imp->opt;
-	char buf[SPM_NUM_BUFSZ];
-	int rc;
-
-	switch (c->type) {
-	case SPM_FT_TEXT:
-		set_text(v, s, n);
-		return SPM_OK;
-	case SPM_FT_ID:
-		set_text(v, s, n);
-		return SPM_OK;
-	case SPM_FT_EMAIL:
-		if ((rc = check_email(s, n, err)))
-			return rc;
-		set_text(v, s, n);
-		return SPM_OK;
-	case SPM_FT_DATE: {
-		spm_date d;
-		if ((rc = spm_date_parse(&d, s, n, o->date_layout, err)))
-			return rc;
-		if (!o->date_layout && n == SPM_DATE_BUFSZ - 1) {
-			set_text(v, s, n); /* strict ISO that parsed is already the stored form */
-		} else {
-			spm_date_format(buf, sizeof buf, d);
-			set_own(v, buf);
-		}
-		return SPM_OK;
-	}
-	case SPM_FT_MONEY: {
-		spm_money m;
-		if ((rc = spm_money_parse(&m, s, n, o->number_flags, err)))
-			return rc;
-		set_int(v, m.units);
-		return SPM_OK;
-	}
-	case SPM_FT_RATE: {
-		spm_rate r;
-		if ((rc = spm_rate_parse(&r, s, n, o->number_flags | SPM_NUM_PERCENT, err)))
-			return rc;
-		if ((rc = check_rate_range(c, r, s, n, err)))
-			return rc;
-		set_int(v, r.units);
-		return SPM_OK;
-	}
-	case SPM_FT_INT: {
-		int64_t i;
-		if ((rc = spm_int_parse(&i, s, n, c->min, c->max, err)))
-			return rc;
-		set_int(v, i);
-		return SPM_OK;
-	}
-	case SPM_FT_ENUM:
-		return check_enum(v, c, s, n, err);
-	case SPM_FT_CURRENCY: {
-		char code[4];
-		if (n == 3) {
-			for (size_t i = 0; i < 3; i++)
-				code[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
-			code[3] = '\0';
-			if (spm_currency_valid(code, 3)) {
-				set_own(v, code);
-				return SPM_OK;
-			}
-		}
-		return bad(err, "unknown currency code", s, n);
-	}
-	case SPM_FT_PERIOD: {
-		spm_period p;
-		if ((rc = spm_period_parse(&p, s, n, &imp->fiscal, err)))
-			return rc;
-		spm_period_format(buf, sizeof buf, &p);
-		set_own(v, buf);
-		/* The bounds travel in the value's integer: first day << 32 | last day. */
-		v->i = (int64_t)((uint64_t)(uint32_t)p.first.days << 32 | (uint32_t)p.last.days);
-		return SPM_OK;
-	}
-	}
-	return spm_error_set(err, SPM_EUSAGE, "column '%s' has no type", c->name);
-}
-
-/* ---- rules of each kind --------------------------------------------------------------------- */
-
-/* A rule's error names the kind column c (or nothing when c < 0). */
-static int rule_error(import *imp, int c, spm_error *err)
-{
-	const char *col = c < 0 ? "" : imp->from_file[c] ? imp->from_file[c]
-							  : imp->kind->columns[c].name;
-	spm_error_locate(err, NULL, 0, col);
-	return SPM_EDATA;
-}
-
-/*
- * The kind column called name. Rules ask for the same few names on every record, always as string
- * literals, so answers are remembered by the literal's address.
- */
-static int column_of(import *imp, const char *name)
-{
-	for (size_t i = 0; i < imp->nmemo; i++)
-		if (imp->memo[i].name == name)
-			return imp->memo[i].col;
-	const spm_kind_column *c = spm_kind_column_find(imp->kind, name);
-	int col = c ? (int)(c - imp->kind->columns) : -1;
-	if (imp->nmemo < sizeof imp->memo / sizeof imp->memo[0])
-		imp->memo[imp->nmemo++] = (struct column_memo){name, col};
-	return col;
-}
-
-/* dst = the parts joined with '/', as a default identifier. */
-static int join_id(import *imp, value *dst, const value *const *parts, size_t nparts)
-{
-	spm_buf_clear(&imp->scratch);
-	for (size_t i = 0; i < nparts; i++) {
-		if (i && spm_buf_append_char(&imp->scratch, '/'))
-			return SPM_ENOMEM;
-		if (parts[i]->type == V_TEXT &&
-		    spm_buf_append(&imp->scratch, parts[i]->s, parts[i]->n))
-			return SPM_ENOMEM;
-	}
-	set_text(dst, imp->scratch.data, imp->scratch.len);
-	return SPM_OK;
-}
-
-static const char *deal_status_from_stage(const import *imp, const value *stage)
-{
-	if (stage->type != V_TEXT)
-		return "open";
-	for (size_t i = 0; i < imp->nstages; i++)
-		if (strlen(imp->stages[i].stage) == stage->n &&
-		    memcmp(imp->stages[i].stage, stage->s, stage->n) == 0)
-			return imp->stages[i].status;
-	/* No stage table entry: the usual CRM names for the two closed outcomes. */
-	static const char *const won[] = {"won", "closed won", "closed-won", "closedwon"};
-	static const char *const lost[] = {"lost", "closed lost", "closed-lost", "closedlost"};
-	for (size_t i = 0; i < sizeof won / sizeof won[0]; i++) {
-		if (strlen(won[i]) == stage->n && strncasecmp(won[i], stage->s, stage->n) == 0)
-			return "won";
-		if (strlen(lost[i]) == stage->n && strncasecmp(lost[i], stage->s, stage->n) == 0)
-			return "lost";
-	}
-	return "open";
-}
-
-static int team_exists(import *imp, const value *team, bool *exists, spm_error *err)
-{
-	int rc;
-	if (spm_strset_contains(&imp->known_teams, team->s, team->n)) {
-		*exists = true;
-		return SPM_OK;
-	}
-	if (!imp->team_ref &&
-	    (rc = spm_stmt_prepare(imp->st, &imp->team_ref,
-				   "SELECT 1 FROM reps WHERE team = ?1 LIMIT 1", err)))
-		return rc;
-	spm_stmt_reset(imp->team_ref);
-	if (spm_stmt_bind_text(imp->team_ref, 1, team->s, team->n))
-		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	rc = spm_stmt_step(imp->team_ref, err);
-	if (rc < 0)
-		return rc;
-	*exists = rc == SPM_ROW;
-	if (*exists && spm_strset_add(&imp->known_teams, team->s, team->n))
-		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	return SPM_OK;
-}
-
-/*
- * Fills the stored columns that no input column gives directly (a quota's scope, default ids, a
- * deal's status) and checks the rules that span columns. vals are by kind column; row by stored one.
- */
-static int apply_rules(import *imp, value *vals, value *derived, const value **row,
-		       spm_error *err)
-{
-	int rc;
-
-	switch (imp->kind->id) {
-	case SPM_KIND_REPS:
-	case SPM_KIND_ASSIGNMENTS: {
-		bool reps = imp->kind->id == SPM_KIND_REPS;
-		int a = column_of(imp, reps ? "hire_date" : "from");
-		int b = column_of(imp, reps ? "end_date" : "to");
-		/* ISO dates compare as text. */
-		if (vals[a].type == V_TEXT && vals[b].type == V_TEXT &&
-		    memcmp(vals[b].s, vals[a].s, SPM_DATE_BUFSZ - 1) < 0) {
-			spm_error_set(err, SPM_EDATA, "'%.10s' is before %s '%.10s'", vals[b].s,
-				      imp->kind->columns[a].name, vals[a].s);
-			return rule_error(imp, b, err);
-		}
-		return SPM_OK;
-	}
-	case SPM_KIND_DEALS: {
-		int status = column_of(imp, "status");
-		int s = imp->stored_status;
-		if (vals[status].type == V_NULL) {
-			set_own(&derived[s], deal_status_from_stage(imp, &vals[column_of(imp, "stage")]));
-			row[s] = &derived[s];
-		}
-		if (strcmp(row[s]->s, "won") == 0) {
-			static const char *const needed[] = {"amount", "close_date"};
-			for (size_t i = 0; i < 2; i++) {
-				int c = column_of(imp, needed[i]);
-				if (vals[c].type == V_NULL) {
-					spm_error_set(err, SPM_EDATA, "missing value for a won deal");
-					return rule_error(imp, c, err);
-				}
-			}
-		}
-		return SPM_OK;
-	}
-	case SPM_KIND_QUOTAS: {
-		static const char *const scopes[] = {"rep_id", "team", "territory"};
-		static const char *const scope_names[] = {"rep", "team", "territory"};
-		int found = -1;
-		for (int i = 0; i < 3; i++) {
-			if (vals[column_of(imp, scopes[i])].type == V_NULL)
-				continue;
-			if (found >= 0) {
-				spm_error_set(err, SPM_EDATA,
-					      "give one of rep_id, team, territory, not both %s and %s",
-					      scopes[found], scopes[i]);
-				return rule_error(imp, column_of(imp, scopes[i]), err);
-			}
-			found = i;
-		}
-		if (found < 0) {
-			spm_error_set(err, SPM_EDATA, "give one of rep_id, team, territory");
-			return rule_error(imp, -1, err);
-		}
-		const value *id = &vals[column_of(imp, scopes[found])];
-		if (found == 1) {
-			bool exists;
-			if ((rc = team_exists(imp, id, &exists, err)))
-				return rc;
-			if (!exists) {
-				bad(err, "unknown team", id->s, id->n);
-				return rule_error(imp, column_of(imp, "team"), err);
-			}
-		}
-		set_own(&derived[0], scope_names[found]);
-		derived[1] = *id;
-		row[0] = &derived[0];
-		row[1] = &derived[1];
-		const value *amount = &vals[column_of(imp, "amount")];
-		if (amount->type == V_INT && amount->i < 0) {
-			spm_error_set(err, SPM_EDATA, "a quota cannot be negative");
-			return rule_error(imp, column_of(imp, "amount"), err);
-		}
-		return SPM_OK;
-	}
-	case SPM_KIND_ACTIVITIES:
-	case SPM_KIND_ADJUSTMENTS: {
-		bool act = imp->kind->id == SPM_KIND_ACTIVITIES;
-		if (vals[0].type != V_NULL)
-			return SPM_OK;
-		const value *parts[3];
-		static const char *const act_parts[] = {"rep_id", "date", "kind"};
-		static const char *const adj_parts[] = {"rep_id", "period", "reason"};
-		for (int i = 0; i < 3; i++)
-			parts[i] = &vals[column_of(imp, act ? act_parts[i] : adj_parts[i])];
-		if (join_id(imp, &derived[0], parts, 3))
-			return spm_error_set(err, SPM_ENOMEM, "out of memory");
-		row[0] = &derived[0];
-		return SPM_OK;
-	}
-	case SPM_KIND_FX: {
-		int base = column_of(imp, "base"), cur = column_of(imp, "currency");
-		if (vals[base].type == V_NULL) {
-			set_own(&derived[0], imp->base_currency);
-			row[0] = &derived[0];
-		}
-		if (strcmp(row[0]->s, vals[cur].own) == 0) {
-			spm_error_set(err, SPM_EDATA, "currency '%s' is the base currency",
-				      vals[cur].own);
-			return rule_error(imp, cur, err);
-		}
-		return SPM_OK;
-	}
-	default:
-		return SPM_OK;
-	}
 }
 
 /* ---- references ----------------------------------------------------------------------------- */
@@ -877,44 +291,53 @@ static int make_territory(import *imp, const value *v, long line, spm_error *err
 	return SPM_OK;
 }
 
-/* Looks up a reference to another kind; known keys are cached for the rest of the import. */
-static int check_reference(import *imp, spm_kind_id kind, const value *v, bool *exists,
-			   spm_error *err)
+/*
+ * Whether a one-column query with ?1 = v finds a row; found keys are cached in *known for the rest of
+ * the import, so each is looked up once.
+ */
+static int lookup(import *imp, spm_stmt **stmt, const char *sql, spm_strset *known, const value *v,
+		  bool *exists, spm_error *err)
 {
 	int rc;
-	if (spm_strset_contains(&imp->known[kind], v->s, v->n)) {
+	if (spm_strset_contains(known, v->s, v->n)) {
 		*exists = true;
 		return SPM_OK;
 	}
-	if (!imp->ref[kind]) {
-		char sql[128];
-		snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = ?1", layouts[kind].table,
-			 layouts[kind].cols[0]);
-		if ((rc = spm_stmt_prepare(imp->st, &imp->ref[kind], sql, err)))
-			return rc;
-	}
-	spm_stmt *s = imp->ref[kind];
-	spm_stmt_reset(s);
-	if (spm_stmt_bind_text(s, 1, v->s, v->n))
+	if (!*stmt && (rc = spm_stmt_prepare(imp->st, stmt, sql, err)))
+		return rc;
+	spm_stmt_reset(*stmt);
+	if (spm_stmt_bind_text(*stmt, 1, v->s, v->n))
 		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	if ((rc = spm_stmt_step(s, err)) < 0)
+	if ((rc = spm_stmt_step(*stmt, err)) < 0)
 		return rc;
 	*exists = rc == SPM_ROW;
-	if (*exists && spm_strset_add(&imp->known[kind], v->s, v->n))
+	spm_stmt_reset(*stmt);
+	if (*exists && spm_strset_add(known, v->s, v->n))
 		return spm_error_set(err, SPM_ENOMEM, "out of memory");
 	return SPM_OK;
 }
 
-static int check_references(import *imp, const value *vals, long line, spm_error *err)
+static int reference_exists(import *imp, spm_kind_id kind, const value *v, bool *exists,
+			    spm_error *err)
 {
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = ?1", spm_import_layouts[kind].table,
+		 spm_import_layouts[kind].cols[0]);
+	return lookup(imp, &imp->ref[kind], sql, &imp->known[kind], v, exists, err);
+}
+
+/* References to other kinds (and a quota's team) must be in the store, or be created. */
+static int check_references(import *imp, const work *w, long line, spm_error *err)
+{
+	const value *vals = w->vals;
+	bool exists;
+	int rc;
+
 	for (size_t c = 0; c < imp->kind->ncolumns; c++) {
-		const spm_kind_column *col = &imp->kind->columns[c];
-		spm_kind_id to = col->refers;
-		bool exists;
-		int rc;
+		spm_kind_id to = imp->kind->columns[c].refers;
 		if (to == SPM_KIND_COUNT || to == imp->kind->id || vals[c].type == V_NULL)
 			continue;
-		if ((rc = check_reference(imp, to, &vals[c], &exists, err)))
+		if ((rc = reference_exists(imp, to, &vals[c], &exists, err)))
 			return rc;
 		if (exists)
 			continue;
@@ -926,26 +349,38 @@ static int check_references(import *imp, const value *vals, long line, spm_error
 			continue;
 		}
 		char q[SPM_QUOTE_BUFSZ];
-		spm_error_set(err, SPM_EDATA, "unknown %s %s%s", layouts[to].singular,
+		spm_error_set(err, SPM_EDATA, "unknown %s %s%s", spm_import_layouts[to].singular,
 			      spm_quote(q, sizeof q, vals[c].s, vals[c].n),
 			      to == SPM_KIND_TERRITORIES ? " (import territories first, or give "
 							   "--create-territories)"
 							 : "");
-		return rule_error(imp, (int)c, err);
+		return spm_import_column_error(imp, w, (int)c, err);
+	}
+	if (imp->team_col >= 0 && vals[imp->team_col].type != V_NULL) {
+		const value *team = &vals[imp->team_col];
+		if ((rc = lookup(imp, &imp->team_ref, "SELECT 1 FROM reps WHERE team = ?1 LIMIT 1",
+				 &imp->known_teams, team, &exists, err)))
+			return rc;
+		if (!exists) {
+			spm_import_bad(err, "unknown team", team->s, team->n);
+			return spm_import_column_error(imp, w, imp->team_col, err);
+		}
 	}
 	return SPM_OK;
 }
 
 /* ---- writing -------------------------------------------------------------------------------- */
 
-/* Binds the row's values, attrs, import and line (without copies: they outlive the step): parameters 1..n+3, or 1..n+1 with `origin` false
- * (the SELECT that compares values names no origin, and SQLite refuses a parameter it lacks). */
-static int bind_row(spm_stmt *s, const import *imp, const value *const *row, long line,
-		    bool origin)
+/*
+ * Binds the row's values, attrs, import and line, without copies (they outlive the step):
+ * parameters 1..n+3, or 1..n+1 with `origin` false (the SELECT that compares values names no
+ * origin, and SQLite refuses a parameter a statement lacks).
+ */
+static int bind_row(spm_stmt *s, const import *imp, const work *w, long line, bool origin)
 {
 	int rc = 0;
 	for (size_t i = 0; i < imp->nstored; i++) {
-		const value *v = row[i];
+		const value *v = w->row[i];
 		int idx = (int)i + 1;
 		if (!v || v->type == V_NULL)
 			rc |= spm_stmt_bind_null(s, idx);
@@ -955,8 +390,8 @@ static int bind_row(spm_stmt *s, const import *imp, const value *const *row, lon
 			rc |= spm_stmt_bind_text_static(s, idx, v->s, v->n);
 	}
 	int a = (int)imp->nstored + 1;
-	if (imp->attrs.len)
-		rc |= spm_stmt_bind_text_static(s, a, imp->attrs.data, imp->attrs.len);
+	if (w->attrs)
+		rc |= spm_stmt_bind_text_static(s, a, w->attrs, w->attrs_len);
 	else
 		rc |= spm_stmt_bind_null(s, a);
 	if (origin) {
@@ -967,11 +402,10 @@ static int bind_row(spm_stmt *s, const import *imp, const value *const *row, lon
 }
 
 /* Binds and steps s once: SPM_ROW, SPM_DONE or a negative status. */
-static int run(spm_stmt *s, const import *imp, const value *const *row, long line,
-	       spm_error *err)
+static int run(spm_stmt *s, const import *imp, const work *w, long line, spm_error *err)
 {
 	spm_stmt_reset(s);
-	if (bind_row(s, imp, row, line, s != imp->sel))
+	if (bind_row(s, imp, w, line, s != imp->sel))
 		return spm_error_set(err, SPM_ENOMEM, "out of memory");
 	return spm_stmt_step(s, err);
 }
@@ -984,16 +418,13 @@ static const char *source_of_import(const import *imp, int64_t id)
 	return "?";
 }
 
-static int duplicate_error(import *imp, const value *const *row, int64_t import_id, int64_t line,
+static int duplicate_error(import *imp, const work *w, int64_t import_id, int64_t line,
 			   spm_error *err)
 {
-	const value *parts[MAX_COLS];
 	char q[SPM_QUOTE_BUFSZ];
-	for (size_t i = 0; i < imp->lay->nkey; i++)
-		parts[i] = row[i];
-	if (join_id(imp, &(value){0}, parts, imp->lay->nkey))
+	if (spm_import_join(&imp->wscratch, w->row, imp->lay->nkey))
 		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	spm_quote(q, sizeof q, imp->scratch.data, imp->scratch.len);
+	spm_quote(q, sizeof q, imp->wscratch.data, imp->wscratch.len);
 	if (import_id == imp->import_ids[imp->cur])
 		spm_error_set(err, SPM_EDATA, "duplicate key %s (first on line %" PRId64 ")", q, line);
 	else
@@ -1002,16 +433,16 @@ static int duplicate_error(import *imp, const value *const *row, int64_t import_
 	return SPM_EDATA;
 }
 
-static int upsert(import *imp, const value *const *row, long line, spm_error *err)
+static int upsert(import *imp, const work *w, long line, spm_error *err)
 {
 	int rc;
-	if ((rc = run(imp->ins, imp, row, line, err)) < 0)
+	if ((rc = run(imp->ins, imp, w, line, err)) < 0)
 		return rc;
 	if (spm_store_changes(imp->st) == 1) {
 		imp->sum->added++;
 		return SPM_OK;
 	}
-	if ((rc = run(imp->sel, imp, row, line, err)) < 0)
+	if ((rc = run(imp->sel, imp, w, line, err)) < 0)
 		return rc;
 	if (rc != SPM_ROW)
 		return spm_error_set(err, SPM_ESTORE, "%s: a record vanished during the import",
@@ -1020,105 +451,189 @@ static int upsert(import *imp, const value *const *row, long line, spm_error *er
 	bool same = spm_stmt_int64(imp->sel, 2) != 0;
 	spm_stmt_reset(imp->sel);
 	if (prev_import >= imp->import_ids[0])
-		return duplicate_error(imp, row, prev_import, prev_line, err);
+		return duplicate_error(imp, w, prev_import, prev_line, err);
 	if (same)
 		imp->sum->unchanged++;
 	else
 		imp->sum->updated++;
-	rc = run(same ? imp->touch : imp->upd, imp, row, line, err);
+	rc = run(same ? imp->touch : imp->upd, imp, w, line, err);
 	return rc < 0 ? rc : SPM_OK;
 }
 
-/* ---- one record ----------------------------------------------------------------------------- */
+/* ---- hand-over between the threads ---------------------------------------------------------- */
+
+/* A value in a batch: its text is at `off` in the batch's arena, which may move while it fills. */
+struct packed {
+	int type; /* V_NULL, V_TEXT or V_INT */
+	size_t n;
+	int64_t i;
+	size_t off;
+};
+
+struct item {
+	long line;
+	int status;  /* SPM_OK; SPM_EDATA: a bad record; else the import fails */
+	bool fatal;  /* the input cannot be read further (a parse error, no memory, a column conflict) */
+	struct packed vals[MAX_COLS]; /* by kind column */
+	struct packed row[MAX_COLS];  /* by stored column */
+	const char *from_file[MAX_COLS];
+	struct packed attrs;
+	size_t raw_off, nraw; /* with a reject file: the record as read */
+};
+
+struct batch {
+	size_t n;
+	bool last;      /* nothing of the source follows */
+	uint64_t bytes; /* input read when the batch was handed over, for progress */
+	struct item items[BATCH_RECORDS];
+	spm_error errs[BATCH_RECORDS];
+	spm_buf arena;
+};
 
 /*
- * Validates one record and writes it. Returns SPM_OK, SPM_EDATA for a bad record (err located),
- * or another negative status for a failure that ends the import.
+ * A ring of batches. The reading thread fills batch next_fill and the calling thread empties batch
+ * next_take; `filled` counts the batches between them. Each index belongs to one thread; the lock
+ * guards `filled` and `stop`.
  */
-static int process(import *imp, const spm_record *rec, spm_error *err)
-{
-	const spm_kind *kind = imp->kind;
-	const char *const *names;
-	const spm_field *given[MAX_COLS] = {0};
-	value vals[MAX_COLS], derived[MAX_COLS];
-	const value *row[MAX_COLS] = {0};
-	int rc;
+struct pipe {
+	import *imp;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	size_t filled, next_fill, next_take;
+	bool stop; /* the calling thread needs no more */
+	struct batch batches[NBATCHES];
+};
 
+static int pack(struct batch *b, struct packed *p, const value *v)
+{
+	p->type = v ? (int)v->type : V_NULL;
+	p->n = p->type == V_TEXT ? v->n : 0;
+	p->i = p->type == V_INT ? v->i : 0;
+	p->off = b->arena.len;
+	return p->type == V_TEXT ? spm_buf_append(&b->arena, v->s, v->n) : SPM_OK;
+}
+
+static int pack_work(const import *imp, struct batch *b, struct item *it, const work *w)
+{
+	int rc = 0;
+	for (size_t c = 0; c < imp->kind->ncolumns; c++)
+		rc |= pack(b, &it->vals[c], &w->vals[c]);
+	for (size_t s = 0; s < imp->nstored; s++)
+		rc |= pack(b, &it->row[s], w->row[s]);
+	memcpy(it->from_file, w->from_file, sizeof it->from_file);
+	value attrs = {.type = w->attrs ? V_TEXT : V_NULL, .s = w->attrs, .n = w->attrs_len};
+	rc |= pack(b, &it->attrs, &attrs);
+	return rc ? SPM_ENOMEM : SPM_OK;
+}
+
+/* The record as read, for the reject file: per field a null flag, the name and the value. */
+static int pack_raw(import *imp, struct batch *b, struct item *it, const spm_record *rec)
+{
+	const char *const *names;
+	int rc = 0;
 	spm_reader_names(imp->reader, &names);
-	spm_buf_clear(&imp->attrs);
+	it->raw_off = b->arena.len;
+	it->nraw = rec->nfields;
 	for (size_t f = 0; f < rec->nfields; f++) {
 		const spm_field *fd = &rec->fields[f];
-		const target *t = &imp->targets[fd->name];
-		if (t->ncols == -1 && !fd->is_null && fd->len) {
-			rc = spm_buf_append_char(&imp->attrs, imp->attrs.len ? ',' : '{');
-			rc |= spm_buf_append_json_string(&imp->attrs, names[fd->name],
-							 strlen(names[fd->name]));
-			rc |= spm_buf_append_char(&imp->attrs, ':');
-			rc |= spm_buf_append_json_string(&imp->attrs, fd->value, fd->len);
-			if (rc)
-				return spm_error_set(err, SPM_ENOMEM, "out of memory");
-		}
-		for (int k = 0; k < t->ncols; k++)
-			given[t->cols[k]] = fd;
+		rc |= spm_buf_append_char(&b->arena, fd->is_null ? 'n' : 'v');
+		rc |= spm_buf_append(&b->arena, names[fd->name], strlen(names[fd->name]) + 1);
+		rc |= spm_buf_append(&b->arena, fd->value, fd->len);
+		rc |= spm_buf_append_char(&b->arena, '\0');
 	}
-	if (imp->attrs.len && spm_buf_append_char(&imp->attrs, '}'))
-		return spm_error_set(err, SPM_ENOMEM, "out of memory");
+	return rc ? SPM_ENOMEM : SPM_OK;
+}
 
-	for (size_t c = 0; c < kind->ncolumns; c++) {
-		const spm_kind_column *col = &kind->columns[c];
-		const char *s = NULL;
-		size_t n = 0;
-		vals[c].type = V_NULL;
-		imp->from_file[c] = NULL;
-		if (given[c] && !given[c]->is_null) {
-			s = given[c]->value, n = given[c]->len;
-			if (col->type != SPM_FT_TEXT)
-				trim(&s, &n);
-			imp->from_file[c] = names[given[c]->name];
+/* Reads, routes and validates records into b until it is full or the input ends. */
+static void fill_batch(import *imp, struct batch *b)
+{
+	const char *src = imp->src[imp->cur].name;
+	b->n = 0;
+	b->last = false;
+	spm_buf_clear(&b->arena);
+	while (b->n < BATCH_RECORDS && !b->last) {
+		struct item *it = &b->items[b->n++];
+		spm_error *err = &b->errs[b->n - 1];
+		spm_record rec;
+		work w;
+		int rc = spm_reader_next(imp->reader, &rec, err);
+		it->line = rc == 1 ? rec.line : 0;
+		it->nraw = 0;
+		if (rc == 0) {
+			b->n--;
+			b->last = true;
+			break;
 		}
-		if (n == 0) {
-			const char *set = imp->set_value[c];
-			s = set ? set : col->fallback;
-			n = s ? strlen(s) : 0;
-			if (set)
-				imp->from_file[c] = NULL;
+		if (rc == 1 && (rc = spm_import_route(imp, rec.line, err)) == SPM_OK) {
+			rc = spm_import_validate(imp, &rec, &w, err);
+			if (rc == SPM_OK && pack_work(imp, b, it, &w))
+				rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+			else if (rc == SPM_EDATA)
+				spm_error_locate(err, src, rec.line, NULL);
+			if (rc != SPM_OK && rc != SPM_EDATA)
+				it->fatal = true;
+			else if (imp->opt->reject && pack_raw(imp, b, it, &rec))
+				rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+			it->fatal = rc != SPM_OK && rc != SPM_EDATA;
+		} else {
+			it->fatal = true; /* the reader failed, or a column conflicts */
 		}
-		if (s && (n > 0 || (col->fallback && !*col->fallback))) {
-			if ((rc = convert(imp, &vals[c], col, s, n, err))) {
-				rule_error(imp, (int)c, err);
-				return rc;
-			}
-		} else if (col->flags & SPM_COL_REQUIRED) {
-			spm_error_set(err, SPM_EDATA,
-				      (col->flags & SPM_COL_KEY) ? "empty key" : "missing value");
-			return rule_error(imp, (int)c, err);
-		}
-		if (imp->stored_of[c] >= 0)
-			row[imp->stored_of[c]] = &vals[c];
-		if (col->type == SPM_FT_PERIOD && vals[c].type == V_TEXT) {
-			char d[SPM_DATE_BUFSZ];
-			spm_date first = {(int32_t)(vals[c].i >> 32)};
-			spm_date last = {(int32_t)(uint32_t)vals[c].i};
-			spm_date_format(d, sizeof d, first);
-			set_own(&derived[imp->period_first], d);
-			spm_date_format(d, sizeof d, last);
-			set_own(&derived[imp->period_last], d);
-			row[imp->period_first] = &derived[imp->period_first];
-			row[imp->period_last] = &derived[imp->period_last];
-		}
+		it->status = rc;
+		b->last = it->fatal;
 	}
-	if ((rc = apply_rules(imp, vals, derived, row, err)))
-		return rc;
-	if ((rc = check_references(imp, vals, rec->line, err)))
-		return rc;
-	return upsert(imp, row, rec->line, err);
+	b->bytes = spm_reader_bytes(imp->reader);
+}
+
+static void *read_records(void *arg)
+{
+	struct pipe *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->filled == NBATCHES && !p->stop)
+			pthread_cond_wait(&p->changed, &p->lock);
+		bool stop = p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (stop)
+			return NULL;
+		struct batch *b = &p->batches[p->next_fill];
+		fill_batch(p->imp, b);
+		p->next_fill = (p->next_fill + 1) % NBATCHES;
+		pthread_mutex_lock(&p->lock);
+		p->filled++;
+		pthread_cond_broadcast(&p->changed);
+		pthread_mutex_unlock(&p->lock);
+		if (b->last)
+			return NULL;
+	}
+}
+
+static value unpacked(const struct batch *b, const struct packed *p)
+{
+	return (value){.type = p->type,
+		       .s = p->type == V_TEXT ? b->arena.data + p->off : NULL,
+		       .n = p->n,
+		       .i = p->i};
+}
+
+static void unpack(const import *imp, const struct batch *b, const struct item *it, work *w)
+{
+	for (size_t c = 0; c < imp->kind->ncolumns; c++)
+		w->vals[c] = unpacked(b, &it->vals[c]);
+	for (size_t s = 0; s < imp->nstored; s++) {
+		w->derived[s] = unpacked(b, &it->row[s]);
+		w->row[s] = &w->derived[s];
+	}
+	memcpy(w->from_file, it->from_file, sizeof w->from_file);
+	value attrs = unpacked(b, &it->attrs);
+	w->attrs = attrs.s;
+	w->attrs_len = attrs.n;
 }
 
 /* ---- reject file ---------------------------------------------------------------------------- */
 
 static int csv_cell(FILE *fp, const char *s, size_t n, bool last)
 {
-	bool quote = n && (is_blank(s[0]) || is_blank(s[n - 1]));
+	bool quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
 	for (size_t i = 0; i < n && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 	if (quote) {
@@ -1135,54 +650,72 @@ static int csv_cell(FILE *fp, const char *s, size_t n, bool last)
 	return fputc(last ? '\n' : ',', fp) == EOF ? SPM_EIO : SPM_OK;
 }
 
-static int write_reject(import *imp, const spm_record *rec, const spm_error *why, spm_error *err)
+/* Steps through a packed record: the field's null flag, name and value; returns the next field. */
+static const char *raw_field(const char *p, bool *is_null, const char **name, const char **val)
+{
+	*is_null = *p++ == 'n';
+	*name = p;
+	p += strlen(p) + 1;
+	*val = p;
+	return p + strlen(p) + 1;
+}
+
+/* Writes a refused record as read, with its line and reason: CSV for CSV input, else JSON Lines. */
+static int write_reject(import *imp, const struct batch *b, const struct item *it,
+			const spm_error *why, spm_error *err)
 {
 	FILE *fp = imp->opt->reject;
-	const char *const *names;
-	size_t nnames = spm_reader_names(imp->reader, &names);
 	char reason[1024], line[32];
 	spm_error shown = *why;
+	const char *p, *name, *val;
+	bool is_null;
+	int rc = 0;
 
 	shown.source[0] = '\0';
 	shown.line = 0;
 	spm_error_format(&shown, reason, sizeof reason);
-	snprintf(line, sizeof line, "%ld", rec->line);
+	snprintf(line, sizeof line, "%ld", it->line);
 
-	if (spm_reader_format(imp->reader) == SPM_IN_JSON ||
-	    spm_reader_format(imp->reader) == SPM_IN_JSONL) {
-		spm_buf *b = &imp->scratch;
-		int rc = 0;
-		spm_buf_clear(b);
-		rc |= spm_buf_append_char(b, '{');
-		for (size_t f = 0; f < rec->nfields; f++) {
-			const spm_field *fd = &rec->fields[f];
-			rc |= spm_buf_append_json_string(b, names[fd->name], strlen(names[fd->name]));
-			rc |= spm_buf_append_char(b, ':');
-			if (fd->is_null)
-				rc |= spm_buf_append_str(b, "null");
+	if (imp->json) {
+		spm_buf *out = &imp->wscratch;
+		spm_buf_clear(out);
+		rc |= spm_buf_append_char(out, '{');
+		p = b->arena.data + it->raw_off;
+		for (size_t f = 0; f < it->nraw; f++) {
+			p = raw_field(p, &is_null, &name, &val);
+			rc |= spm_buf_append_json_string(out, name, strlen(name));
+			rc |= spm_buf_append_char(out, ':');
+			if (is_null)
+				rc |= spm_buf_append_str(out, "null");
 			else
-				rc |= spm_buf_append_json_string(b, fd->value, fd->len);
-			rc |= spm_buf_append_char(b, ',');
+				rc |= spm_buf_append_json_string(out, val, strlen(val));
+			rc |= spm_buf_append_char(out, ',');
 		}
-		rc |= spm_buf_printf(b, "\"reject_line\":%ld,\"reject_reason\":", rec->line);
-		rc |= spm_buf_append_json_string(b, reason, strlen(reason));
-		rc |= spm_buf_append_str(b, "}\n");
+		rc |= spm_buf_printf(out, "\"reject_line\":%ld,\"reject_reason\":", it->line);
+		rc |= spm_buf_append_json_string(out, reason, strlen(reason));
+		rc |= spm_buf_append_str(out, "}\n");
 		if (rc)
 			return spm_error_set(err, SPM_ENOMEM, "out of memory");
-		if (fwrite(b->data, 1, b->len, fp) != b->len)
+		if (fwrite(out->data, 1, out->len, fp) != out->len)
 			return spm_error_set(err, SPM_EIO, "cannot write the reject file");
 		return SPM_OK;
 	}
-	int rc = SPM_OK;
 	if (!imp->reject_header_done) {
-		for (size_t i = 0; i < nnames; i++)
-			rc |= csv_cell(fp, names[i], strlen(names[i]), false);
+		/* A CSV record holds every column of the header, in its order. */
+		p = b->arena.data + it->raw_off;
+		for (size_t f = 0; f < it->nraw; f++) {
+			p = raw_field(p, &is_null, &name, &val);
+			rc |= csv_cell(fp, name, strlen(name), false);
+		}
 		rc |= csv_cell(fp, "reject_line", 11, false);
 		rc |= csv_cell(fp, "reject_reason", 13, true);
 		imp->reject_header_done = true;
 	}
-	for (size_t f = 0; f < rec->nfields; f++)
-		rc |= csv_cell(fp, rec->fields[f].value, rec->fields[f].len, false);
+	p = b->arena.data + it->raw_off;
+	for (size_t f = 0; f < it->nraw; f++) {
+		p = raw_field(p, &is_null, &name, &val);
+		rc |= csv_cell(fp, val, strlen(val), false);
+	}
 	rc |= csv_cell(fp, line, strlen(line), false);
 	rc |= csv_cell(fp, reason, strlen(reason), true);
 	if (rc)
@@ -1257,7 +790,7 @@ static int end_source(import *imp, const spm_import_summary *before, spm_error *
 }
 
 /* A bad record: refuse it into the reject file, note it and go on, or end the import. */
-static int bad_record(import *imp, const spm_record *rec, spm_error *err)
+static int bad_record(import *imp, const struct batch *b, const struct item *it, spm_error *err)
 {
 	const spm_import_options *o = imp->opt;
 	imp->sum->errors++;
@@ -1265,7 +798,7 @@ static int bad_record(import *imp, const spm_record *rec, spm_error *err)
 		o->on_error(o->ctx, err);
 	if (o->reject) {
 		imp->sum->rejected++;
-		return write_reject(imp, rec, err, err);
+		return write_reject(imp, b, it, err, err);
 	}
 	if (!o->keep_going)
 		return SPM_EDATA;
@@ -1276,45 +809,110 @@ static int bad_record(import *imp, const spm_record *rec, spm_error *err)
 	return SPM_OK;
 }
 
+/* Checks the references of a batch's records and writes them, in order. */
+static int write_batch(import *imp, const struct batch *b, uint64_t from_read, spm_error *err)
+{
+	const spm_import_source *src = &imp->src[imp->cur];
+	const spm_import_options *o = imp->opt;
+	for (size_t k = 0; k < b->n; k++) {
+		const struct item *it = &b->items[k];
+		int rc = it->status;
+		if (it->fatal) {
+			*err = b->errs[k];
+			spm_error_locate(err, err->source[0] ? NULL : src->name, it->line, NULL);
+			return rc;
+		}
+		imp->sum->read++;
+		if (rc == SPM_EDATA) {
+			*err = b->errs[k];
+		} else {
+			work w;
+			unpack(imp, b, it, &w);
+			rc = check_references(imp, &w, it->line, err);
+			if (rc == SPM_OK)
+				rc = upsert(imp, &w, it->line, err);
+			if (rc)
+				spm_error_locate(err, src->name, it->line, NULL);
+		}
+		if (rc == SPM_EDATA)
+			rc = bad_record(imp, b, it, err);
+		if (rc)
+			return rc;
+		if (o->on_progress && imp->sum->read % PROGRESS_EVERY == 0)
+			o->on_progress(o->ctx, src->name, (uint64_t)imp->sum->read - from_read, b->bytes,
+				       src->size);
+	}
+	return SPM_OK;
+}
+
+/*
+ * Reads the source on a second thread while this one writes: the reading thread fills batches,
+ * this one empties them in order, until the input ends or either side fails.
+ */
+static int transfer(import *imp, spm_error *err)
+{
+	struct pipe *p = calloc(1, sizeof *p);
+	uint64_t from_read = (uint64_t)imp->sum->read;
+	pthread_t reader;
+	int rc = SPM_OK;
+
+	if (!p)
+		return spm_error_set(err, SPM_ENOMEM, "out of memory");
+	p->imp = imp;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->changed, NULL);
+	if (pthread_create(&reader, NULL, read_records, p) != 0) {
+		rc = spm_error_set(err, SPM_ENOMEM, "cannot start a thread");
+		goto out;
+	}
+	for (bool last = false; !last && rc == SPM_OK;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->filled == 0)
+			pthread_cond_wait(&p->changed, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+		const struct batch *b = &p->batches[p->next_take];
+		rc = write_batch(imp, b, from_read, err);
+		last = b->last;
+		p->next_take = (p->next_take + 1) % NBATCHES;
+		pthread_mutex_lock(&p->lock);
+		p->filled--;
+		pthread_cond_broadcast(&p->changed);
+		pthread_mutex_unlock(&p->lock);
+	}
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(reader, NULL);
+out:
+	for (size_t i = 0; i < NBATCHES; i++)
+		spm_buf_free(&p->batches[i].arena);
+	pthread_cond_destroy(&p->changed);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	return rc;
+}
+
 static int import_source(import *imp, spm_error *err)
 {
 	const spm_import_source *src = &imp->src[imp->cur];
 	const spm_import_options *o = imp->opt;
 	spm_import_summary before = *imp->sum;
-	spm_record rec;
 	int rc;
 
 	imp->ntargets = 0;
 	imp->reject_header_done = false;
 	if ((rc = spm_reader_open(&imp->reader, src->name, src->fp, &o->reader, err)))
 		return rc;
+	imp->json = spm_reader_format(imp->reader) == SPM_IN_JSON ||
+		    spm_reader_format(imp->reader) == SPM_IN_JSONL;
 	if ((rc = begin_source(imp, &imp->import_ids[imp->cur], err)))
 		goto out;
-	if ((rc = route_new_names(imp, 1, err)))
+	if ((rc = spm_import_route(imp, 1, err)))
 		goto out;
-	if (spm_reader_format(imp->reader) == SPM_IN_CSV ||
-	    spm_reader_format(imp->reader) == SPM_IN_TSV)
-		if ((rc = check_header(imp, err)))
-			goto out;
-
-	while ((rc = spm_reader_next(imp->reader, &rec, err)) == 1) {
-		imp->sum->read++;
-		if ((rc = route_new_names(imp, rec.line, err)))
-			goto out;
-		rc = process(imp, &rec, err);
-		if (rc == SPM_EDATA) {
-			spm_error_locate(err, src->name, rec.line, NULL);
-			if ((rc = bad_record(imp, &rec, err)))
-				goto out;
-		} else if (rc) {
-			spm_error_locate(err, src->name, rec.line, NULL);
-			goto out;
-		}
-		if (o->on_progress && imp->sum->read % PROGRESS_EVERY == 0)
-			o->on_progress(o->ctx, src->name, (uint64_t)(imp->sum->read - before.read),
-				       spm_reader_bytes(imp->reader), src->size);
-	}
-	if (rc < 0)
+	if (!imp->json && (rc = spm_import_check_header(imp, err)))
+		goto out;
+	if ((rc = transfer(imp, err)))
 		goto out;
 	if (imp->sum->read == before.read && !o->allow_empty) {
 		rc = spm_error_set(err, SPM_EDATA, "no records (give --allow-empty if that is fine)");
@@ -1384,7 +982,7 @@ static int check_hierarchy(import *imp, const char *key, const char *parent, spm
 	} else if ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
 		size_t n;
 		const char *v = spm_stmt_text(s, 2, &n);
-		bad(err, "unknown parent", v, n);
+		spm_import_bad(err, "unknown parent", v, n);
 		spm_error_locate(err, NULL, 0, parent);
 		rc = located_error(imp, s, err);
 	} else if (rc == SPM_DONE) {
