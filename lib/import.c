@@ -320,6 +320,10 @@ static int lookup(import *imp, spm_stmt **stmt, const char *sql, spm_strset *kno
 static int reference_exists(import *imp, spm_kind_id kind, const value *v, bool *exists,
 			    spm_error *err)
 {
+	if (spm_strset_contains(&imp->known[kind], v->s, v->n)) {
+		*exists = true;
+		return SPM_OK;
+	}
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = ?1", spm_import_layouts[kind].table,
 		 spm_import_layouts[kind].cols[0]);
@@ -607,24 +611,26 @@ static void *read_records(void *arg)
 	}
 }
 
-static value unpacked(const struct batch *b, const struct packed *p)
+/* Field by field: a value's own[] buffer is not needed here, and copying it costs. */
+static void unpack_value(value *v, const struct batch *b, const struct packed *p)
 {
-	return (value){.type = p->type,
-		       .s = p->type == V_TEXT ? b->arena.data + p->off : NULL,
-		       .n = p->n,
-		       .i = p->i};
+	v->type = p->type;
+	v->s = p->type == V_TEXT ? b->arena.data + p->off : NULL;
+	v->n = p->n;
+	v->i = p->i;
 }
 
 static void unpack(const import *imp, const struct batch *b, const struct item *it, work *w)
 {
+	value attrs;
 	for (size_t c = 0; c < imp->kind->ncolumns; c++)
-		w->vals[c] = unpacked(b, &it->vals[c]);
+		unpack_value(&w->vals[c], b, &it->vals[c]);
 	for (size_t s = 0; s < imp->nstored; s++) {
-		w->derived[s] = unpacked(b, &it->row[s]);
+		unpack_value(&w->derived[s], b, &it->row[s]);
 		w->row[s] = &w->derived[s];
 	}
 	memcpy(w->from_file, it->from_file, sizeof w->from_file);
-	value attrs = unpacked(b, &it->attrs);
+	unpack_value(&attrs, b, &it->attrs);
 	w->attrs = attrs.s;
 	w->attrs_len = attrs.n;
 }
