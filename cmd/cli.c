@@ -196,6 +196,37 @@ int cli_close_output(FILE *fp, const char *path)
 	return SPM_EXIT_OK;
 }
 
+int cli_write_rows(const char *format, const char *output, const spm_column *cols, size_t ncols,
+		   const char *const *cells, size_t nrows)
+{
+	spm_output_format fmt;
+	spm_writer *w = NULL;
+	spm_error err;
+	FILE *out;
+	int rc;
+
+	if (format && spm_output_format_parse(&fmt, format))
+		return cli_usage_error("unknown format '%s'", format);
+	if (!(out = cli_open_output(output)))
+		return SPM_EXIT_IO;
+	if (!format)
+		cli_output_format(NULL, out, &fmt);
+	rc = spm_writer_open(&w, out, fmt, cols, ncols, &err);
+	for (size_t i = 0; rc == SPM_OK && i < nrows; i++)
+		rc = spm_writer_row(w, cells + i * ncols, &err);
+	if (rc == SPM_OK)
+		rc = spm_writer_close(w, &err);
+	else
+		spm_writer_free(w);
+	if (rc) {
+		cli_print_error(&err);
+		if (out != stdout)
+			fclose(out);
+		return cli_exit_code(rc);
+	}
+	return cli_close_output(out, output);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;

@@ -72,6 +72,14 @@ FILE *cli_open_output(const char *path);
 /* Closes an output from cli_open_output, reporting a write error; returns an exit code. */
 int cli_close_output(FILE *fp, const char *path);
 
+/*
+ * Writes nrows rows of ncols cells (row after row; a NULL cell has no value) to `output` (NULL or
+ * "-": standard output) in `format` (NULL: table on a terminal, else csv). Prints what fails and
+ * returns the exit code.
+ */
+int cli_write_rows(const char *format, const char *output, const spm_column *cols, size_t ncols,
+		   const char *const *cells, size_t nrows);
+
 /* Progress on stderr, only when stderr is a terminal, at most a few times a second. */
 void cli_progress(const char *what, uint64_t count, uint64_t done, uint64_t total);
 void cli_progress_end(void);

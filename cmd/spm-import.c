@@ -172,45 +172,22 @@ static int list_columns(const spm_kind *kind, const char *format, const char *ou
 		{"key", SPM_COL_TEXT},      {"refers_to", SPM_COL_TEXT}, {"default", SPM_COL_TEXT},
 		{"description", SPM_COL_TEXT},
 	};
-	FILE *out = cli_open_output(output);
-	spm_output_format fmt;
-	spm_writer *w = NULL;
-	spm_error err;
-	int rc;
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	const char *cells[SPM_KIND_MAX_COLUMNS * NCOLS];
 
-	if (!out)
-		return SPM_EXIT_IO;
-	if (cli_output_format(format, out, &fmt)) {
-		if (out != stdout)
-			fclose(out);
-		return cli_usage_error("unknown format '%s'", format);
-	}
-	rc = spm_writer_open(&w, out, fmt, cols, sizeof cols / sizeof cols[0], &err);
-	for (size_t i = 0; rc == SPM_OK && i < kind->ncolumns; i++) {
+	for (size_t i = 0; i < kind->ncolumns; i++) {
 		const spm_kind_column *c = &kind->columns[i];
 		const spm_kind *ref = c->refers < SPM_KIND_COUNT ? spm_kind_get(c->refers) : NULL;
-		const char *row[] = {
-			c->name,
-			spm_field_type_name(c->type),
-			(c->flags & SPM_COL_REQUIRED) ? "yes" : "no",
-			(c->flags & SPM_COL_KEY) ? "yes" : "no",
-			ref ? ref->name : NULL,
-			c->fallback,
-			c->doc,
-		};
-		rc = spm_writer_row(w, row, &err);
+		const char **row = cells + i * NCOLS;
+		row[0] = c->name;
+		row[1] = spm_field_type_name(c->type);
+		row[2] = (c->flags & SPM_COL_REQUIRED) ? "yes" : "no";
+		row[3] = (c->flags & SPM_COL_KEY) ? "yes" : "no";
+		row[4] = ref ? ref->name : NULL;
+		row[5] = c->fallback;
+		row[6] = c->doc;
 	}
-	if (rc == SPM_OK)
-		rc = spm_writer_close(w, &err);
-	else
-		spm_writer_free(w);
-	if (rc) {
-		cli_print_error(&err);
-		if (out != stdout)
-			fclose(out);
-		return cli_exit_code(rc);
-	}
-	return cli_close_output(out, output);
+	return cli_write_rows(format, output, cols, NCOLS, cells, kind->ncolumns);
 }
 
 static void on_error(void *ctx, const spm_error *err)
@@ -230,58 +207,47 @@ static int write_summary(const spm_import_options *o, const spm_kind *kind,
 			 const spm_import_summary *s, const char *what, const char *format,
 			 const char *output)
 {
+	if (format && strcmp(format, "text") != 0) {
+		static const spm_column cols[] = {
+			{"kind", SPM_COL_TEXT},
+			{"sources", SPM_COL_TEXT},
+			{"read", SPM_COL_NUMBER},
+			{"new", SPM_COL_NUMBER},
+			{"updated", SPM_COL_NUMBER},
+			{"unchanged", SPM_COL_NUMBER},
+			{"rejected", SPM_COL_NUMBER},
+			{"created_managers", SPM_COL_NUMBER},
+			{"created_territories", SPM_COL_NUMBER},
+			{"attributes", SPM_COL_TEXT},
+			{"checked_only", SPM_COL_BOOL},
+		};
+		const int64_t counts[7] = {s->read,	s->added,	     s->updated,
+					   s->unchanged, s->rejected,	     s->created_managers,
+					   s->created_territories};
+		char num[7][24];
+		for (int i = 0; i < 7; i++)
+			snprintf(num[i], sizeof num[i], "%lld", (long long)counts[i]);
+		const char *row[] = {kind->name, what,	 num[0], num[1],
+				     num[2],	 num[3], num[4], num[5],
+				     num[6],	 s->attributes[0] ? s->attributes : NULL,
+				     o->check_only ? "true" : "false"};
+		return cli_write_rows(format, output, cols, sizeof cols / sizeof cols[0], row, 1);
+	}
 	FILE *out = cli_open_output(output);
 	if (!out)
 		return SPM_EXIT_IO;
-	if (!format || strcmp(format, "text") == 0) {
-		fprintf(out, "%s: %s%lld records from %s: %lld %s, %lld %s, %lld unchanged, %lld rejected",
-			kind->name, o->check_only ? "checked " : "", (long long)s->read, what,
-			(long long)s->added, o->check_only ? "would be new" : "new",
-			(long long)s->updated, o->check_only ? "would be updated" : "updated",
-			(long long)s->unchanged, (long long)s->rejected);
-		if (s->created_managers)
-			fprintf(out, "; created %lld managers", (long long)s->created_managers);
-		if (s->created_territories)
-			fprintf(out, "; created %lld territories", (long long)s->created_territories);
-		if (s->attributes[0])
-			fprintf(out, "; kept as attributes: %s", s->attributes);
-		fputc('\n', out);
-		return cli_close_output(out, output);
-	}
-	spm_output_format fmt;
-	if (spm_output_format_parse(&fmt, format)) {
-		if (out != stdout)
-			fclose(out);
-		return cli_usage_error("unknown format '%s'", format);
-	}
-	static const spm_column cols[] = {
-		{"kind", SPM_COL_TEXT},       {"sources", SPM_COL_TEXT},    {"read", SPM_COL_NUMBER},
-		{"new", SPM_COL_NUMBER},      {"updated", SPM_COL_NUMBER},  {"unchanged", SPM_COL_NUMBER},
-		{"rejected", SPM_COL_NUMBER}, {"created_managers", SPM_COL_NUMBER},
-		{"created_territories", SPM_COL_NUMBER}, {"attributes", SPM_COL_TEXT},
-		{"checked_only", SPM_COL_BOOL},
-	};
-	char num[7][24];
-	const int64_t vals[7] = {s->read,     s->added,	       s->updated,	     s->unchanged,
-				 s->rejected, s->created_managers, s->created_territories};
-	for (int i = 0; i < 7; i++)
-		snprintf(num[i], sizeof num[i], "%lld", (long long)vals[i]);
-	const char *row[] = {kind->name, what,   num[0], num[1], num[2], num[3],
-			     num[4],	 num[5], num[6], s->attributes[0] ? s->attributes : NULL,
-			     o->check_only ? "true" : "false"};
-	spm_writer *w = NULL;
-	spm_error err;
-	int rc = spm_writer_open(&w, out, fmt, cols, sizeof cols / sizeof cols[0], &err);
-	if (rc == SPM_OK && (rc = spm_writer_row(w, row, &err)) == SPM_OK)
-		rc = spm_writer_close(w, &err);
-	else
-		spm_writer_free(w);
-	if (rc) {
-		cli_print_error(&err);
-		if (out != stdout)
-			fclose(out);
-		return cli_exit_code(rc);
-	}
+	fprintf(out, "%s: %s%lld records from %s: %lld %s, %lld %s, %lld unchanged, %lld rejected",
+		kind->name, o->check_only ? "checked " : "", (long long)s->read, what,
+		(long long)s->added, o->check_only ? "would be new" : "new", (long long)s->updated,
+		o->check_only ? "would be updated" : "updated", (long long)s->unchanged,
+		(long long)s->rejected);
+	if (s->created_managers)
+		fprintf(out, "; created %lld managers", (long long)s->created_managers);
+	if (s->created_territories)
+		fprintf(out, "; created %lld territories", (long long)s->created_territories);
+	if (s->attributes[0])
+		fprintf(out, "; kept as attributes: %s", s->attributes);
+	fputc('\n', out);
 	return cli_close_output(out, output);
 }
 

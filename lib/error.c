@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 static void copy_str(char *dst, size_t size, const char *src)
 {
 	size_t n = strlen(src);
@@ -95,36 +97,6 @@ const char *spm_status_name(int status)
 	return "unknown error";
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is not valid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2, min = 0x80, cp = s[0] & 0x1Fu;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3, min = 0x800, cp = s[0] & 0x0Fu;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4, min = 0x10000, cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 char *spm_quote(char *buf, size_t size, const char *value, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)value;
@@ -138,7 +110,8 @@ char *spm_quote(char *buf, size_t size, const char *value, size_t len)
 	}
 	buf[out++] = '\'';
 	while (i < len && shown < max_shown && out + 8 < size) {
-		size_t seq = utf8_seq_len(s + i, len - i);
+		uint32_t cp;
+		size_t seq = spm_utf8_decode(s + i, len - i, &cp);
 		if (seq == 1 && (s[i] < 0x20 || s[i] == 0x7F || s[i] == '\'' || s[i] == '\\')) {
 			seq = 0;
 		}

@@ -40,6 +40,12 @@ bool spm_strset_contains(const spm_strset *set, const char *s, size_t n);
 int spm_strset_add(spm_strset *set, const char *s, size_t n);
 void spm_strset_free(spm_strset *set);
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most n bytes, n >= 1), or 0 when the bytes
+ * there are not one (overlong forms, surrogates, values past U+10FFFF). *cp gets the code point.
+ */
+size_t spm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* Duplicates n bytes plus a NUL; NULL when out of memory. */
 char *spm_strndup(const char *s, size_t n);
 

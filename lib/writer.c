@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util.h"
 
 /*
  * A growable byte buffer whose failure is sticky: appends after an allocation failure do nothing,
@@ -106,41 +107,6 @@ static void sb_reset(struct strbuf *b)
 {
 	b->len = 0;
 	b->oom = false;
-}
-
-/*
- * Length of the well-formed UTF-8 sequence at s (at most n bytes, n >= 1), or 0 when the bytes
- * there are not one (overlong forms, surrogates, values past U+10FFFF). *cp gets the code point.
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t min, c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2, min = 0x80, c = s[0] & 0x1Fu;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3, min = 0x800, c = s[0] & 0x0Fu;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4, min = 0x10000, c = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3Fu);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /* Code points in s, which must be valid UTF-8: every byte that does not continue a sequence. */
@@ -267,7 +233,7 @@ static void display_escape(struct strbuf *b, const char *s)
 
 	while (n > 0) {
 		uint32_t cp = 0;
-		size_t len = utf8_decode(p, n, &cp);
+		size_t len = spm_utf8_decode(p, n, &cp);
 		char esc[6];
 
 		if (len == 0 || cp < 0x20 || cp == 0x7F) {
@@ -439,7 +405,7 @@ static void json_string(struct strbuf *b, const char *s)
 	sb_putc(b, '"');
 	while (n > 0) {
 		uint32_t cp = 0;
-		size_t len = utf8_decode(p, n, &cp);
+		size_t len = spm_utf8_decode(p, n, &cp);
 		char esc[6];
 
 		if (len == 0) {

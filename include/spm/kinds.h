@@ -41,6 +41,8 @@ typedef enum spm_field_type {
 	SPM_FT_PERIOD     /* period name: 2026-03, 2026-Q1, 2026-H1, 2026, FY2026-Q1 */
 } spm_field_type;
 
+#define SPM_KIND_MAX_COLUMNS 16 /* no kind has more columns */
+
 #define SPM_COL_REQUIRED 0x1u /* a record without a value is refused */
 #define SPM_COL_KEY 0x2u      /* part of the natural key */
 
