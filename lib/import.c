@@ -468,7 +468,7 @@ static int upsert(import *imp, const work *w, long line, spm_error *err)
 
 /* A value in a batch: its text is at `off` in the batch's arena, which may move while it fills. */
 struct packed {
-	int type; /* V_NULL, V_TEXT or V_INT */
+	value_type type;
 	size_t n;
 	int64_t i;
 	size_t off;
@@ -510,7 +510,7 @@ struct pipe {
 
 static int pack(struct batch *b, struct packed *p, const value *v)
 {
-	p->type = v ? (int)v->type : V_NULL;
+	p->type = v ? v->type : V_NULL;
 	p->n = p->type == V_TEXT ? v->n : 0;
 	p->i = p->type == V_INT ? v->i : 0;
 	p->off = b->arena.len;

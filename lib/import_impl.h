@@ -31,9 +31,11 @@ struct layout {
 
 extern const struct layout spm_import_layouts[SPM_KIND_COUNT];
 
+typedef enum value_type { V_NULL, V_TEXT, V_INT } value_type;
+
 /* A value on its way to the store. Text the importer makes itself (an ISO date) lives in own[]. */
 typedef struct value {
-	enum { V_NULL, V_TEXT, V_INT } type;
+	value_type type;
 	const char *s;
 	size_t n;
 	int64_t i;
