@@ -272,6 +272,7 @@ int main(int argc, char **argv)
 	size_t nsrc = 0;
 	FILE *reject = NULL;
 	spm_store *st = NULL;
+	char scratch_dir[] = "/tmp/spm-check.XXXXXX", scratch_db[64] = "";
 	int c, rc, status = SPM_EXIT_OK;
 
 	cli_init(argv[0]);
@@ -395,7 +396,19 @@ int main(int argc, char **argv)
 	o.on_error = on_error;
 	o.on_progress = on_progress;
 
-	if (!(st = cli_open_store(cli_store_path(db), SPM_STORE_CREATE, &status)))
+	/* A check writes nothing, not even a new store: it checks against an empty one instead. */
+	const char *path = cli_store_path(db);
+	if (o.check_only && access(path, F_OK) != 0) {
+		char *dir = mkdtemp(scratch_dir);
+		if (!dir) {
+			cli_errorf("cannot make a scratch directory: %s", strerror(errno));
+			status = SPM_EXIT_IO;
+			goto out;
+		}
+		snprintf(scratch_db, sizeof scratch_db, "%s/check.db", dir);
+		path = scratch_db;
+	}
+	if (!(st = cli_open_store(path, SPM_STORE_CREATE, &status)))
 		goto out;
 
 	spm_import_summary sum;
@@ -426,6 +439,15 @@ int main(int argc, char **argv)
 	}
 out:
 	spm_store_close(st);
+	if (scratch_db[0]) {
+		static const char *const suffixes[] = {"", "-wal", "-shm"};
+		char file[80];
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(file, sizeof file, "%s%s", scratch_db, suffixes[i]);
+			unlink(file);
+		}
+		rmdir(scratch_dir);
+	}
 	for (size_t i = 0; i < nsrc; i++)
 		if (src[i].fp && src[i].fp != stdin)
 			fclose(src[i].fp);

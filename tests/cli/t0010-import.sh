@@ -91,6 +91,10 @@ run spm-import --check deals check.csv
 expect_status 0
 expect_out "deals: checked 1 records from check.csv: 1 would be new, 0 would be updated, 0 unchanged, 0 rejected"
 expect_eq "check wrote nothing" "$before" "$(digest)"
+run spm-import --check --db nowhere.db deals check.csv
+expect_status 65
+expect_err "spm-import: check.csv:2: column 'rep_id': unknown rep 'r1'"
+expect_eq "no store created by a check" "no" "$(test -e nowhere.db && echo yes || echo no)"
 
 # Managers named only as a manager are created; credits, quotas and the rest.
 printf 'rep_id,manager_id,team\nr7,boss,Green\nr8,boss,Green\n' >team.csv
