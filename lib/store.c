@@ -33,9 +33,11 @@ struct spm_stmt {
 	spm_store *st; /* for the path in messages */
 };
 
+/* A path is shown whole (a value would be cut at 60 characters, losing the file's name). */
 static const char *quote_path(char *buf, const char *path)
 {
-	return spm_quote(buf, SPM_QUOTE_BUFSZ, path, strlen(path));
+	snprintf(buf, SPM_QUOTE_BUFSZ, "'%s'", path);
+	return buf;
 }
 
 /*
