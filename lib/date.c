@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <string.h>
+#include "util.h"
 
 #define MIN_YEAR 1
 #define MAX_YEAR 9999
@@ -172,21 +173,6 @@ int32_t spm_date_overlap_days(spm_date a_from, spm_date a_to, spm_date b_from, s
 
 /* ---- parsing ---- */
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 /* Reads exactly n digits at s[*i]; false if there are fewer. */
 static bool fixed_digits(const char *s, size_t len, size_t *i, int n, int *value)
 {
@@ -195,7 +181,7 @@ static bool fixed_digits(const char *s, size_t len, size_t *i, int n, int *value
 		return false;
 	for (int k = 0; k < n; k++) {
 		char c = s[*i + (size_t)k];
-		if (!is_digit(c))
+		if (!spm_is_digit(c))
 			return false;
 		v = v * 10 + (c - '0');
 	}
@@ -207,10 +193,10 @@ static bool fixed_digits(const char *s, size_t len, size_t *i, int n, int *value
 /* Reads one or two digits at s[*i] (greedy). */
 static bool short_digits(const char *s, size_t len, size_t *i, int *value)
 {
-	if (*i >= len || !is_digit(s[*i]))
+	if (*i >= len || !spm_is_digit(s[*i]))
 		return false;
 	int v = s[(*i)++] - '0';
-	if (*i < len && is_digit(s[*i]))
+	if (*i < len && spm_is_digit(s[*i]))
 		v = v * 10 + (s[(*i)++] - '0');
 	*value = v;
 	return true;
@@ -267,7 +253,7 @@ static enum time_result parse_time(const char *s, size_t len, size_t i)
 			return TIME_BAD;
 		if (i < len && (s[i] == '.' || s[i] == ',')) {
 			size_t start = ++i;
-			while (i < len && is_digit(s[i]))
+			while (i < len && spm_is_digit(s[i]))
 				i++;
 			if (i == start)
 				return TIME_BAD;
@@ -287,7 +273,7 @@ static enum time_result parse_time(const char *s, size_t len, size_t i)
 			i++;
 			if (!fixed_digits(s, len, &i, 2, &om))
 				return TIME_BAD;
-		} else if (i < len && is_digit(s[i])) {
+		} else if (i < len && spm_is_digit(s[i])) {
 			if (!fixed_digits(s, len, &i, 2, &om))
 				return TIME_BAD;
 		}
@@ -357,7 +343,7 @@ static size_t month_name_len(const char *s, size_t len, size_t i, int m, bool fu
 	if (len - i < n)
 		return 0;
 	for (size_t k = 0; k < n; k++)
-		if (lower(s[i + k]) != name[k])
+		if (spm_ascii_lower(s[i + k]) != name[k])
 			return 0;
 	return n;
 }
@@ -469,9 +455,9 @@ int spm_date_parse(spm_date *out, const char *text, size_t len, const char *layo
 
 	if (!text)
 		len = 0;
-	while (len > 0 && is_blank(s[0]))
+	while (len > 0 && spm_is_blank(s[0]))
 		s++, len--;
-	while (len > 0 && is_blank(s[len - 1]))
+	while (len > 0 && spm_is_blank(s[len - 1]))
 		len--;
 	if (!layout)
 		return parse_iso(out, s, len, err);

@@ -13,6 +13,7 @@
 #include "spm/date.h"
 #include "spm/money.h"
 #include "spm/period.h"
+#include "util.h"
 
 /* ---- routing input columns ------------------------------------------------------------------ */
 
@@ -172,16 +173,11 @@ static void set_int(value *v, int64_t i)
 	v->i = i;
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 static void trim(const char **s, size_t *n)
 {
-	while (*n && is_blank(**s))
+	while (*n && spm_is_blank(**s))
 		(*s)++, (*n)--;
-	while (*n && is_blank((*s)[*n - 1]))
+	while (*n && spm_is_blank((*s)[*n - 1]))
 		(*n)--;
 }
 

@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include "util.h"
 
 __extension__ typedef __int128 i128;
 
@@ -121,11 +122,6 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Narrows text[*begin, *end) to the part between leading and trailing blanks. */
 static void trim_blanks(const char *text, size_t *begin, size_t *end)
 {
@@ -180,12 +176,12 @@ static enum parse_result parse_scaled(int64_t *out, const char *text, size_t len
 		scale -= 2;
 	}
 	*scale_used = scale;
-	for (; i < end && is_digit(text[i]); i++, ndigits++) {
+	for (; i < end && spm_is_digit(text[i]); i++, ndigits++) {
 		if (!push_digit(&mag, (unsigned)(text[i] - '0')))
 			overflow = true;
 	}
 	if (i < end && text[i] == sep) {
-		for (i++; i < end && is_digit(text[i]); i++, ndigits++) {
+		for (i++; i < end && spm_is_digit(text[i]); i++, ndigits++) {
 			if (nfrac < scale) {
 				if (!push_digit(&mag, (unsigned)(text[i] - '0')))
 					overflow = true;
@@ -278,7 +274,7 @@ int spm_int_parse(int64_t *out, const char *text, size_t len, int64_t min, int64
 		negative = text[i] == '-';
 		i++;
 	}
-	for (start = i; i < end && is_digit(text[i]); i++) {
+	for (start = i; i < end && spm_is_digit(text[i]); i++) {
 		if (!push_digit(&mag, (unsigned)(text[i] - '0')))
 			overflow = true;
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "util.h"
 
 #define MIN_YEAR 1
 #define MAX_YEAR 9999
@@ -151,21 +152,6 @@ size_t spm_period_format(char *buf, size_t size, const spm_period *p)
 	return (size_t)n;
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static char upper(char c)
-{
-	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
-}
-
 static int check_fiscal(const spm_fiscal *fiscal, spm_error *err)
 {
 	if (fiscal && (fiscal->start_month < 1 || fiscal->start_month > 12))
@@ -191,13 +177,13 @@ int spm_period_parse(spm_period *out, const char *text, size_t len, const spm_fi
 		return rc;
 	if (!text)
 		len = 0;
-	while (len > 0 && is_blank(s[0]))
+	while (len > 0 && spm_is_blank(s[0]))
 		s++, len--;
-	while (len > 0 && is_blank(s[len - 1]))
+	while (len > 0 && spm_is_blank(s[len - 1]))
 		len--;
 	spm_quote(q, sizeof q, s, len);
 
-	if (len >= 2 && upper(s[0]) == 'F' && upper(s[1]) == 'Y') {
+	if (len >= 2 && spm_ascii_upper(s[0]) == 'F' && spm_ascii_upper(s[1]) == 'Y') {
 		nm.fiscal = true;
 		if (fiscal) {
 			nm.start_month = fiscal->start_month;
@@ -206,7 +192,7 @@ int spm_period_parse(spm_period *out, const char *text, size_t len, const spm_fi
 		i = 2;
 	}
 	for (int k = 0; k < 4; k++, i++) {
-		if (i >= len || !is_digit(s[i]))
+		if (i >= len || !spm_is_digit(s[i]))
 			goto not_a_period;
 		year = year * 10 + (s[i] - '0');
 	}
@@ -215,21 +201,21 @@ int spm_period_parse(spm_period *out, const char *text, size_t len, const spm_fi
 		size_t digits_from;
 		if (s[i++] != '-' || i >= len)
 			goto not_a_period;
-		c = upper(s[i]);
+		c = spm_ascii_upper(s[i]);
 		if (c == 'Q') {
 			kind = SPM_PERIOD_QUARTER, what = "quarter", i++;
 		} else if (c == 'H') {
 			kind = SPM_PERIOD_HALF, what = "half", i++;
 		} else if (c == 'M' && nm.fiscal) {
 			kind = SPM_PERIOD_MONTH, what = "month", i++;
-		} else if (is_digit(c) && !nm.fiscal) {
+		} else if (spm_is_digit(c) && !nm.fiscal) {
 			/* FY2026-03 is refused: the calendar's third month or the fiscal year's? */
 			kind = SPM_PERIOD_MONTH, what = "month";
 		} else {
 			goto not_a_period;
 		}
 		digits_from = i;
-		while (i < len && is_digit(s[i]) && i - digits_from < 2)
+		while (i < len && spm_is_digit(s[i]) && i - digits_from < 2)
 			index = index * 10 + (s[i++] - '0');
 		if (i == digits_from || i != len)
 			goto not_a_period;

@@ -9,6 +9,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ASCII character classes: nothing in the library depends on the locale. */
+static inline bool spm_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool spm_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static inline char spm_ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static inline char spm_ascii_upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
 /* A growable, always NUL-terminated byte buffer. Zero-initialise, then use; spm_buf_free releases. */
 typedef struct spm_buf {
 	char *data;

@@ -119,16 +119,11 @@ static size_t utf8_width(const char *s)
 	return n;
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Digits at s; returns how many. */
 static size_t skip_digits(const char *s)
 {
 	size_t n = 0;
-	while (is_digit(s[n]))
+	while (spm_is_digit(s[n]))
 		n++;
 	return n;
 }
