@@ -417,7 +417,7 @@ int main(int argc, char **argv)
 	cli_progress_end();
 	if (rc) {
 		/* Bad records were printed as they were found; other failures are printed here. */
-		if (sum.errors == 0)
+		if (rc != SPM_EDATA || sum.errors == 0)
 			cli_print_error(&err);
 		else if (sum.errors > 1)
 			cli_errorf("%lld bad records; nothing was imported", (long long)sum.errors);

@@ -1129,6 +1129,11 @@ int spm_import(spm_store *st, const spm_import_options *options, const spm_impor
 		}
 		goto fail;
 	}
+	/* Refused records must be safely out before the rest lands: nothing may be lost. */
+	if (options->reject && (fflush(options->reject) != 0 || ferror(options->reject))) {
+		rc = spm_error_set(err, SPM_EIO, "cannot write the reject file");
+		goto fail;
+	}
 	snprintf(sum->attributes, sizeof sum->attributes, "%s",
 		 imp.attr_names.data ? imp.attr_names.data : "");
 	teardown(&imp);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "../../lib/util.h"
 #include "spm/import.h"
 #include "spm/store.h"
 
@@ -277,6 +278,36 @@ static void test_every_kind_imports(void **state)
 			    "2026-01-01..2026-03-31");
 }
 
+/* A long input: the reading thread runs ahead while the writing side meets a bad record early, or
+ * the input breaks late; either way the import stops at the right record and writes nothing. */
+static void test_long_input_stops_cleanly(void **state)
+{
+	spm_store *st = *state;
+	spm_import_summary sum;
+	spm_error err;
+	spm_buf text = {0};
+	load_reps(st);
+	assert_int_equal(spm_buf_append_str(&text, "deal_id,rep_id,status\n"), 0);
+	for (int i = 0; i < 20000; i++)
+		assert_int_equal(spm_buf_printf(&text, "D%d,%s,open\n", i, i == 2 ? "nobody" : "r1"), 0);
+	assert_int_equal(simple(st, SPM_KIND_DEALS, "long.csv", text.data, &sum, &err), SPM_EDATA);
+	assert_int_equal(err.line, 4);
+	assert_string_equal(err.message, "unknown rep 'nobody'");
+	assert_string_equal(query(st, "SELECT count(*) FROM deals"), "0");
+
+	spm_buf_clear(&text);
+	assert_int_equal(spm_buf_append_str(&text, "deal_id,rep_id,status\n"), 0);
+	for (int i = 0; i < 20000; i++)
+		assert_int_equal(spm_buf_printf(&text, "D%d,r1,open\n", i), 0);
+	assert_int_equal(spm_buf_append_str(&text, "D-last,\"r1,open\n"), 0);
+	assert_int_equal(simple(st, SPM_KIND_DEALS, "late.csv", text.data, &sum, &err), SPM_EDATA);
+	assert_int_equal(err.line, 20002);
+	assert_string_equal(err.source, "late.csv");
+	assert_int_equal(sum.read, 20000); /* every good record went through before the break */
+	assert_string_equal(query(st, "SELECT count(*) FROM deals"), "0");
+	spm_buf_free(&text);
+}
+
 int main(void)
 {
 	const char *base = getenv("SPM_TEST_TMP");
@@ -294,6 +325,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_maps_and_sets, make_store, drop_store),
 		cmocka_unit_test_setup_teardown(test_hierarchy_rules, make_store, drop_store),
 		cmocka_unit_test_setup_teardown(test_every_kind_imports, make_store, drop_store),
+		cmocka_unit_test_setup_teardown(test_long_input_stops_cleanly, make_store, drop_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
