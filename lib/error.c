@@ -24,6 +24,7 @@ void spm_error_clear(spm_error *err)
 		return;
 	err->code = SPM_OK;
 	err->line = 0;
+	err->col = 0;
 	err->source[0] = '\0';
 	err->column[0] = '\0';
 	err->message[0] = '\0';
@@ -60,12 +61,21 @@ void spm_error_locate(spm_error *err, const char *source, long line, const char 
 		copy_str(err->column, sizeof err->column, column);
 }
 
+void spm_error_locate_at(spm_error *err, const char *source, long line, long col)
+{
+	spm_error_locate(err, source, line, NULL);
+	if (err && col > 0)
+		err->col = col;
+}
+
 size_t spm_error_format(const spm_error *err, char *buf, size_t size)
 {
 	char where[512] = "";
 	int n = 0;
 
-	if (err->source[0] && err->line > 0)
+	if (err->source[0] && err->line > 0 && err->col > 0)
+		n = snprintf(where, sizeof where, "%s:%ld:%ld: ", err->source, err->line, err->col);
+	else if (err->source[0] && err->line > 0)
 		n = snprintf(where, sizeof where, "%s:%ld: ", err->source, err->line);
 	else if (err->source[0])
 		n = snprintf(where, sizeof where, "%s: ", err->source);

@@ -32,6 +32,7 @@ typedef enum spm_status {
 typedef struct spm_error {
 	spm_status code;
 	long line;           /* 1-based line in source; 0 when not applicable */
+	long col;            /* 1-based column (a character position, for plan files); 0 when none */
 	char source[256];    /* file name, "-" for standard input, or "" */
 	char column[128];    /* column or field name, or "" */
 	char message[768];   /* the reason, without the location */
@@ -56,8 +57,11 @@ int spm_error_vset(spm_error *err, spm_status code, const char *fmt, va_list ap)
  */
 void spm_error_locate(spm_error *err, const char *source, long line, const char *column);
 
+/* Locates err at a position in a text file: "plan.yaml:12:5: ...". NULL source leaves it. */
+void spm_error_locate_at(spm_error *err, const char *source, long line, long col);
+
 /*
- * Writes "source:line: column 'c': message" (parts that are unset are left out) to buf, always
+ * Writes "source:line[:col]: column 'c': message" (parts that are unset are left out) to buf, always
  * NUL-terminated when size > 0. Returns the length the full text has, like snprintf.
  */
 size_t spm_error_format(const spm_error *err, char *buf, size_t size);

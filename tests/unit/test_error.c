@@ -37,6 +37,20 @@ static void test_format_parts(void **state)
 	assert_string_equal(buf, "line 3: store busy");
 }
 
+static void test_format_with_column_number(void **state)
+{
+	(void)state;
+	spm_error err;
+	char buf[256];
+	spm_error_set(&err, SPM_ECONFIG, "unknown key 'rat'");
+	spm_error_locate_at(&err, "plan.yaml", 12, 5);
+	spm_error_format(&err, buf, sizeof buf);
+	assert_string_equal(buf, "plan.yaml:12:5: unknown key 'rat'");
+	spm_error_set(&err, SPM_ECONFIG, "x");
+	assert_int_equal(err.col, 0);
+	spm_error_locate_at(NULL, "f", 1, 1);
+}
+
 static void test_set_clears_location(void **state)
 {
 	(void)state;
@@ -94,9 +108,13 @@ static void test_status_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_full),	   cmocka_unit_test(test_format_parts),
-		cmocka_unit_test(test_set_clears_location), cmocka_unit_test(test_format_truncates),
-		cmocka_unit_test(test_quote),		   cmocka_unit_test(test_status_names),
+	    cmocka_unit_test(test_format_full),
+	    cmocka_unit_test(test_format_parts),
+	    cmocka_unit_test(test_set_clears_location),
+	    cmocka_unit_test(test_format_truncates),
+	    cmocka_unit_test(test_quote),
+	    cmocka_unit_test(test_format_with_column_number),
+	    cmocka_unit_test(test_status_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
