@@ -10,6 +10,8 @@
 
 #include <inttypes.h>
 #include <string.h>
+
+#include "rounding.h"
 #include "util.h"
 
 __extension__ typedef __int128 i128;
@@ -32,6 +34,27 @@ static bool mode_is_valid(spm_rounding mode)
 	return false;
 }
 
+bool spm_round_away(spm_rounding mode, bool negative, bool odd, int half_cmp)
+{
+	switch (mode) {
+	case SPM_ROUND_HALF_UP:
+		return half_cmp >= 0;
+	case SPM_ROUND_HALF_EVEN:
+		return half_cmp > 0 || (half_cmp == 0 && odd);
+	case SPM_ROUND_HALF_DOWN:
+		return half_cmp > 0;
+	case SPM_ROUND_UP:
+		return true;
+	case SPM_ROUND_DOWN:
+		return false;
+	case SPM_ROUND_CEILING:
+		return !negative;
+	case SPM_ROUND_FLOOR:
+		return negative;
+	}
+	return false;
+}
+
 /*
  * *out = num / den rounded with mode, if it fits an int64. Callers keep |num| and |den| well below
  * 2^126 (an int64 product, or an int64 times at most 10^10), so negating the remainder and doubling
@@ -40,7 +63,6 @@ static bool mode_is_valid(spm_rounding mode)
 static int round_div(int64_t *out, i128 num, i128 den, spm_rounding mode)
 {
 	i128 q, r, twice_r, abs_den;
-	bool negative, away = false;
 
 	if (!mode_is_valid(mode))
 		return SPM_EUSAGE;
@@ -49,33 +71,11 @@ static int round_div(int64_t *out, i128 num, i128 den, spm_rounding mode)
 	q = num / den; /* C truncates toward zero; the remainder decides the rest */
 	r = num % den;
 	if (r != 0) {
-		negative = (num < 0) != (den < 0);
+		bool negative = (num < 0) != (den < 0);
 		twice_r = 2 * (r < 0 ? -r : r);
 		abs_den = den < 0 ? -den : den;
-		switch (mode) {
-		case SPM_ROUND_HALF_UP:
-			away = twice_r >= abs_den;
-			break;
-		case SPM_ROUND_HALF_EVEN:
-			away = twice_r > abs_den || (twice_r == abs_den && q % 2 != 0);
-			break;
-		case SPM_ROUND_HALF_DOWN:
-			away = twice_r > abs_den;
-			break;
-		case SPM_ROUND_UP:
-			away = true;
-			break;
-		case SPM_ROUND_DOWN:
-			away = false;
-			break;
-		case SPM_ROUND_CEILING:
-			away = !negative;
-			break;
-		case SPM_ROUND_FLOOR:
-			away = negative;
-			break;
-		}
-		if (away)
+		if (spm_round_away(mode, negative, q % 2 != 0,
+				   twice_r < abs_den ? -1 : twice_r > abs_den ? 1 : 0))
 			q += negative ? -1 : 1;
 	}
 	if (q < INT64_MIN || q > INT64_MAX)

@@ -5,11 +5,14 @@
  * Every step that produces money goes through the money module (spm_money_mul_rate and the checked
  * sums), so a rounding mode means the same here as everywhere. The one exception is the pay curve:
  * an interpolated payout is a fraction whose numerator needs more than the money module's 128-bit
- * products, so round_parts() below rounds it once, with the same rules as the money module.
+ * products, so round_parts() below rounds it once, deciding each case with the money module's
+ * spm_round_away.
  */
 #include "spm/rates.h"
 
 #include <limits.h>
+
+#include "rounding.h"
 
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
@@ -290,29 +293,8 @@ static int round_parts(int64_t *out, bool negative, u128 whole, u128 num, u128 d
 
 	if (num != 0) {
 		u128 twice = 2 * num; /* num < den < 2^99 here */
-		switch (mode) {
-		case SPM_ROUND_HALF_UP:
-			away = twice >= den;
-			break;
-		case SPM_ROUND_HALF_EVEN:
-			away = twice > den || (twice == den && whole % 2 != 0);
-			break;
-		case SPM_ROUND_HALF_DOWN:
-			away = twice > den;
-			break;
-		case SPM_ROUND_UP:
-			away = true;
-			break;
-		case SPM_ROUND_DOWN:
-			away = false;
-			break;
-		case SPM_ROUND_CEILING:
-			away = !negative;
-			break;
-		case SPM_ROUND_FLOOR:
-			away = negative;
-			break;
-		}
+		away = spm_round_away(mode, negative, whole % 2 != 0,
+				      twice < den ? -1 : twice > den ? 1 : 0);
 	}
 	if (away)
 		whole++;
