@@ -25,3 +25,8 @@ spm-import survey survey.jsonl
 spm-import fx fx.csv
 spm-import assignments assignments.csv
 spm-import adjustments adjustments.csv
+
+# The plan, checked: its shape of pay, and who sold in each quarter without a plan.
+cd ..
+spm-commission --quiet --period 2026-Q1 check plans/ae-2026.yaml
+spm-commission --quiet --period 2026-Q2 check plans/ae-2026.yaml

@@ -177,10 +177,12 @@ static int parse_table(plan_box *box, const spm_ynode *node, spm_plan_component 
 	if (tiers->n == 0)
 		return spm_ynode_error(doc, tiers, err, "a rate table needs at least one tier");
 	spm_tier *list = own(box, tiers->n, sizeof *list);
-	if (!list)
+	long *lines = own(box, tiers->n, sizeof *lines);
+	if (!list || !lines)
 		return nomem(err);
 	for (size_t i = 0; i < tiers->n; i++) {
 		const spm_ynode *tier = tiers->items[i], *upto;
+		lines[i] = tier->line;
 		if ((rc = spm_ynode_expect(doc, tier, SPM_YMAP, err)) ||
 		    (rc = spm_ynode_check_keys(doc, tier, tier_keys, err)) ||
 		    (rc = required(doc, tier, "rate", &v, err)) ||
@@ -216,6 +218,7 @@ static int parse_table(plan_box *box, const spm_ynode *node, spm_plan_component 
 	}
 	t->tiers = list;
 	t->ntiers = tiers->n;
+	c->tier_lines = lines;
 	if ((rc = spm_rate_table_check(t, err))) {
 		char why[sizeof err->message];
 		memcpy(why, err->message, sizeof why);

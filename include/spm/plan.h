@@ -76,6 +76,7 @@ typedef struct spm_plan_component {
 	spm_plan_pay_kind pay;
 	spm_rate rate;        /* SPM_PAY_RATE */
 	spm_rate_table table; /* SPM_PAY_TABLE; tiers owned by the plan */
+	const long *tier_lines; /* SPM_PAY_TABLE: where each tier is written, for messages */
 	bool has_cap;
 	spm_money cap; /* the component's pay per period at most */
 } spm_plan_component;

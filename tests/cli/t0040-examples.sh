@@ -22,5 +22,7 @@ expect_eq "revenue splits add up" "0" "$(sql "select count(*) from (select deal_
 before=$(digest)
 run "$SPM_SRC/examples/job.sh"
 expect_status 0
-expect_eq "a second run adds and updates nothing" "0" "$(grep -vc ' 0 new, 0 updated, ' out)"
+expect_eq "a second run adds and updates nothing" "0" "$(grep ' records from ' out | grep -vc ' 0 new, 0 updated, ')"
+expect_eq "the plan is checked: the solutions engineer sells on no plan" "warning: no plan: rep 'r30' has won deals in 2026-Q1 but no assignment to any plan checked
+warning: no plan: rep 'r30' has won deals in 2026-Q2 but no assignment to any plan checked" "$(grep '^warning: ' out)"
 finish

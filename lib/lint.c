@@ -1,0 +1,143 @@
+/*
+ * lint.c - checks a plan's shape of pay (cliffs, pay that falls) and the store for sellers on no
+ * plan. The arithmetic is the rate tables' own: a cliff is the bound times the change of rate.
+ */
+#include "spm/lint.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+static void report(spm_lint_fn fn, void *ctx, const char *source, long line, const char *msg)
+{
+	spm_lint finding = {source, line, ""};
+	snprintf(finding.message, sizeof finding.message, "%s", msg);
+	fn(ctx, &finding);
+}
+
+/* One bound of a retroactive table: the jump of pay when the measure crosses it. */
+static int lint_bound(const spm_plan *p, const spm_plan_component *c, size_t i,
+                      const spm_lint_options *o, spm_lint_fn fn, void *ctx, spm_error *err)
+{
+	const spm_rate_table *t = &c->table;
+	const spm_tier *lo = &t->tiers[i], *hi = &t->tiers[i + 1];
+	char at[SPM_NUM_BUFSZ], size[SPM_NUM_BUFSZ], r0[SPM_NUM_BUFSZ], r1[SPM_NUM_BUFSZ];
+	char msg[512];
+	spm_rate delta = {hi->rate.units - lo->rate.units};
+	bool falls = delta.units < 0;
+
+	if (delta.units == 0)
+		return 0;
+	if (falls)
+		delta.units = -delta.units;
+	spm_rate_format(r0, sizeof r0, lo->rate, true);
+	spm_rate_format(r1, sizeof r1, hi->rate, true);
+	if (t->basis == SPM_TIERS_ON_AMOUNT) {
+		spm_money jump;
+		if (spm_money_mul_rate(&jump, (spm_money){lo->upto}, delta, SPM_ROUND_HALF_UP))
+			return spm_error_set(err, SPM_ERANGE, "%s: component '%s': cliff too large",
+			                     p->source, c->name);
+		if (!falls && jump.units <= o->cliff_amount.units)
+			return 0;
+		spm_money_format(at, sizeof at, (spm_money){lo->upto}, 0);
+		spm_money_format(size, sizeof size, jump, 2);
+	} else {
+		spm_rate jump;
+		if (spm_rate_mul(&jump, (spm_rate){lo->upto}, delta, SPM_ROUND_HALF_UP))
+			return spm_error_set(err, SPM_ERANGE, "%s: component '%s': cliff too large",
+			                     p->source, c->name);
+		if (!falls && jump.units <= o->cliff_share.units)
+			return 0;
+		spm_rate_format(at, sizeof at, (spm_rate){lo->upto}, true);
+		spm_rate_format(size, sizeof size, jump, true);
+		strncat(size, " of quota", sizeof size - strlen(size) - 1);
+	}
+	if (falls)
+		snprintf(
+		    msg, sizeof msg,
+		    "pay falls: component '%s' at %s drops the rate from %s to %s for the whole "
+		    "base, %s less",
+		    c->name, at, r0, r1, size);
+	else
+		snprintf(msg, sizeof msg,
+		         "cliff: component '%s' pays %s more at %s (tier %zu to %zu, retroactive, "
+		         "%s to %s)",
+		         c->name, size, at, i + 1, i + 2, r0, r1);
+	report(fn, ctx, p->source, c->tier_lines[i + 1], msg);
+	return 1;
+}
+
+int spm_plan_lint(const spm_plan *plan, const spm_lint_options *options, spm_lint_fn fn, void *ctx,
+                  spm_error *err)
+{
+	static const spm_lint_options none = {{0}, {0}};
+	const spm_lint_options *o = options ? options : &none;
+	int found = 0;
+
+	for (size_t k = 0; k < plan->ncomponents; k++) {
+		const spm_plan_component *c = &plan->components[k];
+		if (c->pay != SPM_PAY_TABLE || c->table.method != SPM_TIERS_RETROACTIVE)
+			continue;
+		for (size_t i = 0; i + 1 < c->table.ntiers; i++) {
+			int rc = lint_bound(plan, c, i, o, fn, ctx, err);
+			if (rc < 0)
+				return rc;
+			found += rc;
+		}
+	}
+	return found;
+}
+
+int spm_plan_unassigned(spm_store *st, const spm_plan *const *plans, size_t nplans,
+                        const spm_period *period, spm_lint_fn fn, void *ctx, spm_error *err)
+{
+	char first[SPM_DATE_BUFSZ], last[SPM_DATE_BUFSZ], name[SPM_PERIOD_BUFSZ];
+	spm_buf sql = {0};
+	spm_stmt *s = NULL;
+	int rc = 0, found = 0;
+
+	rc |= spm_buf_append_str(
+	    &sql, "WITH sellers(rep_id) AS ("
+	          " SELECT d.rep_id FROM deals d WHERE d.status = 'won' AND d.rep_id IS NOT NULL"
+	          "  AND d.close_date BETWEEN ?1 AND ?2"
+	          " UNION"
+	          " SELECT c.rep_id FROM credits c JOIN deals d ON d.deal_id = c.deal_id"
+	          "  WHERE d.status = 'won' AND d.close_date BETWEEN ?1 AND ?2)"
+	          " SELECT rep_id FROM sellers s WHERE NOT EXISTS (SELECT 1 FROM assignments a"
+	          "  WHERE a.rep_id = s.rep_id AND a.from_date <= ?2"
+	          "  AND (a.to_date IS NULL OR a.to_date >= ?1) AND a.plan IN (");
+	for (size_t i = 0; i < nplans; i++)
+		rc |= spm_buf_printf(&sql, i ? ", ?%zu" : "?%zu", i + 3);
+	rc |= spm_buf_append_str(&sql, ")) ORDER BY rep_id");
+	if (rc) {
+		spm_buf_free(&sql);
+		return spm_error_set(err, SPM_ENOMEM, "out of memory");
+	}
+	rc = spm_stmt_prepare(st, &s, sql.data, err);
+	spm_buf_free(&sql);
+	if (rc)
+		return rc;
+	spm_date_format(first, sizeof first, period->first);
+	spm_date_format(last, sizeof last, period->last);
+	spm_period_format(name, sizeof name, period);
+	rc = spm_stmt_bind_text(s, 1, first, strlen(first)) |
+	     spm_stmt_bind_text(s, 2, last, strlen(last));
+	for (size_t i = 0; i < nplans; i++)
+		rc |= spm_stmt_bind_text(s, (int)i + 3, plans[i]->name, strlen(plans[i]->name));
+	if (rc) {
+		spm_stmt_finalize(s);
+		return spm_error_set(err, SPM_ENOMEM, "out of memory");
+	}
+	while ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
+		char msg[512];
+		snprintf(msg, sizeof msg,
+		         "no plan: rep '%s' has won deals in %s but no assignment to "
+		         "any plan checked",
+		         spm_stmt_text(s, 0, NULL), name);
+		report(fn, ctx, "", 0, msg);
+		found++;
+	}
+	spm_stmt_finalize(s);
+	return rc == SPM_DONE ? found : rc;
+}
