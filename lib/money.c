@@ -404,6 +404,13 @@ int spm_money_div_rate(spm_money *out, spm_money m, spm_rate r, spm_rounding mod
 	return round_div(&out->units, (i128)m.units * SPM_RATE_ONE, r.units, mode);
 }
 
+int spm_money_mul_ratio(spm_money *out, spm_money m, spm_rate num, spm_rate den,
+			spm_rounding mode)
+{
+	/* |m × num| < 2^126: the product and the division stay within 128 bits, rounded once */
+	return round_div(&out->units, (i128)m.units * num.units, den.units, mode);
+}
+
 int spm_money_round(spm_money *out, spm_money m, int decimals, spm_rounding mode)
 {
 	int64_t step, steps, units;

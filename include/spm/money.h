@@ -102,6 +102,14 @@ int spm_money_mul_rate(spm_money *out, spm_money m, spm_rate r, spm_rounding mod
 /* m / r, rounded to the money scale with mode; SPM_ERANGE when r is zero. */
 int spm_money_div_rate(spm_money *out, spm_money m, spm_rate r, spm_rounding mode);
 
+/*
+ * m × num / den, rounded once to the money scale with mode: a conversion through a third currency
+ * (EUR -> USD -> GBP) without rounding in between. SPM_ERANGE when den is zero or the result does
+ * not fit.
+ */
+int spm_money_mul_ratio(spm_money *out, spm_money m, spm_rate num, spm_rate den,
+			spm_rounding mode);
+
 /* m rounded to `decimals` places (0..4) with mode, e.g. to cents with decimals = 2. */
 int spm_money_round(spm_money *out, spm_money m, int decimals, spm_rounding mode);
 

@@ -898,9 +898,38 @@ static void test_int_parse_usage(void **state)
 	assert_int_equal(v, 12);
 }
 
+static void test_mul_ratio(void **state)
+{
+	(void)state;
+	spm_money out;
+	/* 100 EUR at 1.08 USD/EUR into GBP at 1.27 USD/GBP: 100 × 1.08 / 1.27 = 85.03937007... */
+	spm_money eur = {100 * SPM_MONEY_ONE};
+	spm_rate eur_usd = {108 * SPM_RATE_ONE / 100}, gbp_usd = {127 * SPM_RATE_ONE / 100};
+	assert_int_equal(spm_money_mul_ratio(&out, eur, eur_usd, gbp_usd, SPM_ROUND_HALF_UP), SPM_OK);
+	assert_int_equal(out.units, 850394);
+	assert_int_equal(spm_money_mul_ratio(&out, eur, eur_usd, gbp_usd, SPM_ROUND_DOWN), SPM_OK);
+	assert_int_equal(out.units, 850393);
+	/* a tie on the exact value is decided by the mode: -0.0005 × 1/2 = -0.00025 */
+	spm_money tiny = {-5};
+	spm_rate half = {SPM_RATE_ONE / 2}, one = {SPM_RATE_ONE};
+	assert_int_equal(spm_money_mul_ratio(&out, tiny, half, one, SPM_ROUND_HALF_EVEN), SPM_OK);
+	assert_int_equal(out.units, -2); /* -2.5 -> -2 */
+	assert_int_equal(spm_money_mul_ratio(&out, tiny, half, one, SPM_ROUND_HALF_UP), SPM_OK);
+	assert_int_equal(out.units, -3);
+	/* huge values stay exact in 128 bits, and a result too large is an error */
+	spm_money big = {INT64_MAX};
+	spm_rate max = {INT64_MAX};
+	assert_int_equal(spm_money_mul_ratio(&out, big, max, max, SPM_ROUND_DOWN), SPM_OK);
+	assert_int_equal(out.units, INT64_MAX);
+	assert_int_equal(spm_money_mul_ratio(&out, big, max, one, SPM_ROUND_DOWN), SPM_ERANGE);
+	assert_int_equal(spm_money_mul_ratio(&out, big, one, (spm_rate){0}, SPM_ROUND_DOWN),
+			 SPM_ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mul_ratio),
 	    cmocka_unit_test(test_money_parse_valid),
 	    cmocka_unit_test(test_money_parse_not_nul_terminated),
 	    cmocka_unit_test(test_money_parse_decimal_comma),
