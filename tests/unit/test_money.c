@@ -11,54 +11,16 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "spm/money.h"
 
-#define SENTINEL INT64_C(0x5EED5EED5EED)
 
 static const spm_rounding all_modes[] = {
     SPM_ROUND_HALF_UP, SPM_ROUND_HALF_EVEN, SPM_ROUND_HALF_DOWN, SPM_ROUND_UP,
     SPM_ROUND_DOWN,    SPM_ROUND_CEILING,   SPM_ROUND_FLOOR,
 };
 #define NMODES (sizeof all_modes / sizeof all_modes[0])
-
-/* A money from text that must parse; keeps the cases below readable. */
-static spm_money money(const char *text)
-{
-	spm_money m = {SENTINEL};
-	spm_error err;
-
-	spm_error_clear(&err);
-	if (spm_money_parse(&m, text, strlen(text), 0, &err) != SPM_OK)
-		fail_msg("test money '%s' did not parse: %s", text, err.message);
-	return m;
-}
-
-static spm_rate rate(const char *text)
-{
-	spm_rate r = {SENTINEL};
-	spm_error err;
-
-	spm_error_clear(&err);
-	if (spm_rate_parse(&r, text, strlen(text), SPM_NUM_PERCENT, &err) != SPM_OK)
-		fail_msg("test rate '%s' did not parse: %s", text, err.message);
-	return r;
-}
-
-static void assert_money_text(spm_money m, const char *want)
-{
-	char buf[SPM_NUM_BUFSZ];
-
-	spm_money_format(buf, sizeof buf, m, 0);
-	assert_string_equal(buf, want);
-}
-
-static void assert_rate_text(spm_rate r, const char *want)
-{
-	char buf[SPM_NUM_BUFSZ];
-
-	spm_rate_format(buf, sizeof buf, r, false);
-	assert_string_equal(buf, want);
-}
 
 /* --- money parsing --- */
 

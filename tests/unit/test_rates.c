@@ -12,48 +12,11 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "spm/rates.h"
 
-#define SENTINEL INT64_C(0x5EED5EED5EED)
 #define NSTEPS 8
-
-static spm_money money(const char *text)
-{
-	spm_money m = {SENTINEL};
-	spm_error err;
-
-	spm_error_clear(&err);
-	if (spm_money_parse(&m, text, strlen(text), 0, &err) != SPM_OK)
-		fail_msg("test money '%s' did not parse: %s", text, err.message);
-	return m;
-}
-
-static spm_rate rate(const char *text)
-{
-	spm_rate r = {SENTINEL};
-	spm_error err;
-
-	spm_error_clear(&err);
-	if (spm_rate_parse(&r, text, strlen(text), SPM_NUM_PERCENT, &err) != SPM_OK)
-		fail_msg("test rate '%s' did not parse: %s", text, err.message);
-	return r;
-}
-
-static void assert_money_text(spm_money m, const char *want)
-{
-	char buf[SPM_NUM_BUFSZ];
-
-	spm_money_format(buf, sizeof buf, m, 0);
-	assert_string_equal(buf, want);
-}
-
-static void assert_rate_text(spm_rate r, const char *want)
-{
-	char buf[SPM_NUM_BUFSZ];
-
-	spm_rate_format(buf, sizeof buf, r, true);
-	assert_string_equal(buf, want);
-}
 
 static spm_tier bounded(int64_t upto, const char *r)
 {
@@ -101,7 +64,7 @@ static void assert_step(const spm_pay_step *s, int tier, const char *base, const
 {
 	assert_int_equal(s->tier, tier);
 	assert_money_text(s->base, base);
-	assert_rate_text(s->rate, r);
+	assert_percent_text(s->rate, r);
 	assert_money_text(s->pay, pay);
 }
 
@@ -601,20 +564,20 @@ static void test_curve_points(void **state)
 	assert_money_text(curve_pay(pts, 3, "-20%", "10000", SPM_ROUND_HALF_UP), "0");
 	assert_money_text(curve_pay(pts, 3, "50%", "10000", SPM_ROUND_HALF_UP), "0");
 	/* 75%: halfway from (50%, 0%) to (100%, 100%), 50% → 5,000 */
-	assert_rate_text(curve_payout(pts, 3, "75%", SPM_ROUND_HALF_UP), "50%");
+	assert_percent_text(curve_payout(pts, 3, "75%", SPM_ROUND_HALF_UP), "50%");
 	assert_money_text(curve_pay(pts, 3, "75%", "10000", SPM_ROUND_HALF_UP), "5000");
 	/* 100%: on a point, 100% → 10,000 */
 	assert_money_text(curve_pay(pts, 3, "100%", "10000", SPM_ROUND_HALF_UP), "10000");
 	/* 125%: halfway from (100%, 100%) to (150%, 200%), 150% → 15,000 */
-	assert_rate_text(curve_payout(pts, 3, "125%", SPM_ROUND_HALF_UP), "150%");
+	assert_percent_text(curve_payout(pts, 3, "125%", SPM_ROUND_HALF_UP), "150%");
 	assert_money_text(curve_pay(pts, 3, "125%", "10000", SPM_ROUND_HALF_UP), "15000");
 	/* 150% and 200%: on and past the last point, flat at 200% → 20,000 */
 	assert_money_text(curve_pay(pts, 3, "150%", "10000", SPM_ROUND_HALF_UP), "20000");
 	assert_money_text(curve_pay(pts, 3, "200%", "10000", SPM_ROUND_HALF_UP), "20000");
-	assert_rate_text(curve_payout(pts, 3, "200%", SPM_ROUND_HALF_UP), "200%");
+	assert_percent_text(curve_payout(pts, 3, "200%", SPM_ROUND_HALF_UP), "200%");
 	/* 75.00000001%: payout 2 × 0.7500000001 - 1 = 0.5000000002, exact; pay 5,000.000002 →
 	 * 5,000.0000 half-up, 5,000.0001 up */
-	assert_rate_text(curve_payout(pts, 3, "75.00000001%", SPM_ROUND_HALF_UP), "50.00000002%");
+	assert_percent_text(curve_payout(pts, 3, "75.00000001%", SPM_ROUND_HALF_UP), "50.00000002%");
 	assert_money_text(curve_pay(pts, 3, "75.00000001%", "10000", SPM_ROUND_HALF_UP), "5000");
 	assert_money_text(curve_pay(pts, 3, "75.00000001%", "10000", SPM_ROUND_UP), "5000.0001");
 }
@@ -638,15 +601,15 @@ static void test_curve_rounding(void **state)
 	pts[2] = (spm_curve_point){rate("120%"), rate("150%")};
 
 	assert_money_text(curve_pay(pts, 3, "45%", "10000", SPM_ROUND_DOWN), "2500");
-	assert_rate_text(curve_payout(pts, 3, "100%", SPM_ROUND_HALF_UP), "83.33333333%");
-	assert_rate_text(curve_payout(pts, 3, "100%", SPM_ROUND_DOWN), "83.33333333%");
-	assert_rate_text(curve_payout(pts, 3, "100%", SPM_ROUND_UP), "83.33333334%");
+	assert_percent_text(curve_payout(pts, 3, "100%", SPM_ROUND_HALF_UP), "83.33333333%");
+	assert_percent_text(curve_payout(pts, 3, "100%", SPM_ROUND_DOWN), "83.33333333%");
+	assert_percent_text(curve_payout(pts, 3, "100%", SPM_ROUND_UP), "83.33333334%");
 	assert_money_text(curve_pay(pts, 3, "100%", "10000", SPM_ROUND_HALF_UP), "8333.3333");
 	assert_money_text(curve_pay(pts, 3, "100%", "10000", SPM_ROUND_DOWN), "8333.3333");
 	assert_money_text(curve_pay(pts, 3, "100%", "10000", SPM_ROUND_UP), "8333.3334");
 	assert_money_text(curve_pay(pts, 3, "100%", "10000", SPM_ROUND_CEILING), "8333.3334");
-	assert_rate_text(curve_payout(pts, 3, "110%", SPM_ROUND_HALF_UP), "116.66666667%");
-	assert_rate_text(curve_payout(pts, 3, "110%", SPM_ROUND_DOWN), "116.66666666%");
+	assert_percent_text(curve_payout(pts, 3, "110%", SPM_ROUND_HALF_UP), "116.66666667%");
+	assert_percent_text(curve_payout(pts, 3, "110%", SPM_ROUND_DOWN), "116.66666666%");
 	assert_money_text(curve_pay(pts, 3, "110%", "10000", SPM_ROUND_HALF_UP), "11666.6667");
 	assert_money_text(curve_pay(pts, 3, "110%", "10000", SPM_ROUND_HALF_EVEN), "11666.6667");
 	assert_money_text(curve_pay(pts, 3, "110%", "10000", SPM_ROUND_DOWN), "11666.6666");
