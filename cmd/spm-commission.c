@@ -11,31 +11,35 @@
 #include "cli.h"
 #include "spm/lint.h"
 #include "spm/plan.h"
+#include "spm/run.h"
 
-enum { OPT_CLIFF = 256 };
+enum { OPT_CLIFF = 256, OPT_EXPLAIN };
 
 static const cli_option options[] = {
     {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
-    {"period", 'p', "PERIOD", "check: also list reps who sold in PERIOD on none of the plans"},
+    {"period", 'p', "PERIOD", "run: the period to pay; check: list who sold in it on no plan"},
+    {"explain", OPT_EXPLAIN, NULL, "run: add each line's explanation (JSON)"},
     {"cliff-tolerance", OPT_CLIFF, "X", "check: report cliffs above X (an amount, or N% of quota)"},
-    {"format", 'f', "FMT", "findings as text (default), table, csv, tsv, json or jsonl"},
-    {"output", 'o', "FILE", "write the findings to FILE (default: standard output)"},
-    {"quiet", 'q', NULL, "no line for a plan without findings"},
+    {"format", 'f', "FMT", "table, csv, tsv, json or jsonl; check also text, its default"},
+    {"output", 'o', "FILE", "write the results to FILE (default: standard output)"},
+    {"quiet", 'q', NULL, "no summary on standard error"},
     {"help", 'h', NULL, "show this help and exit"},
     {"version", 'V', NULL, "show the version and exit"},
     {NULL, 0, NULL, NULL},
 };
 
-static const char usage[] = "[options] check PLAN...";
+static const char usage[] = "[options] check|run PLAN...";
 static const char about[] =
     "Work with compensation plans written as YAML files (see spm-plan(5)).\n\n"
     "commands:\n"
     "  check PLAN...   read each plan strictly and report what a reviewer should see:\n"
     "                  cliffs and falling pay in retroactive tables, and with --period,\n"
-    "                  reps who sold in the period but are on none of the plans";
+    "                  reps who sold in the period but are on none of the plans\n"
+    "  run PLAN...     pay every rep assigned to the plans for --period PERIOD: store\n"
+    "                  the run (replacing the period's previous one), write its lines";
 static const char after[] =
-    "Exit status: 0 every plan is valid (findings are warnings), 64 usage, 70 store error,\n"
-    "74 input/output error, 75 store busy, 78 a plan is invalid.\n";
+    "Exit status: 0 success (check: findings are warnings), 64 usage, 65 data the run\n"
+    "cannot use, 70 store error, 74 input/output error, 75 store busy, 78 a plan is invalid.\n";
 
 /* Findings, gathered to be written in one format at the end. Every cell is owned (or NULL). */
 typedef struct findings {
@@ -218,11 +222,141 @@ out:
 	return status;
 }
 
+/* Payout lines, as text cells (owned), gathered to be written in one format at the end. */
+typedef struct payouts {
+	char **cells;
+	size_t n, cap, ncols; /* ncols: with or without the explanation */
+} payouts;
+
+enum { PAYOUT_COLS = 12 };
+
+static int add_payout(void *ctx, const spm_payout *p)
+{
+	payouts *out = ctx;
+	char num[6][SPM_NUM_BUFSZ], credits[24];
+	spm_money_format(num[0], sizeof num[0], p->base, 2);
+	spm_money_format(num[1], sizeof num[1], p->quota, 2);
+	spm_rate_format(num[2], sizeof num[2], p->attainment, true);
+	spm_money_format(num[3], sizeof num[3], p->earned, 2);
+	spm_money_format(num[4], sizeof num[4], p->cut, 2);
+	spm_money_format(num[5], sizeof num[5], p->pay, 2);
+	snprintf(credits, sizeof credits, "%lld", (long long)p->credits);
+	const char *row[PAYOUT_COLS] = {p->rep_id,
+	                                p->plan,
+	                                p->component,
+	                                credits,
+	                                num[0],
+	                                p->has_quota ? num[1] : NULL,
+	                                p->has_quota ? num[2] : NULL,
+	                                num[3],
+	                                num[4],
+	                                num[5],
+	                                p->currency,
+	                                p->explain};
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+		char **cells = realloc(out->cells, cap * out->ncols * sizeof *cells);
+		if (!cells)
+			return SPM_ENOMEM;
+		out->cells = cells;
+		out->cap = cap;
+	}
+	char **dst = out->cells + out->n * out->ncols;
+	for (size_t i = 0; i < out->ncols; i++) {
+		dst[i] = row[i] ? strdup(row[i]) : NULL;
+		if (row[i] && !dst[i]) {
+			while (i-- > 0)
+				free(dst[i]);
+			return SPM_ENOMEM;
+		}
+	}
+	out->n++;
+	return 0;
+}
+
+static void payouts_free(payouts *out)
+{
+	for (size_t i = 0; i < out->n * out->ncols; i++)
+		free(out->cells[i]);
+	free(out->cells);
+}
+
+static int run_plans(int nplans, char **paths, const char *db, const char *period_name,
+                     bool explain, const char *format, const char *output, bool quiet)
+{
+	static const spm_column cols[PAYOUT_COLS] = {
+	    {"rep_id", SPM_COL_TEXT},     {"plan", SPM_COL_TEXT},     {"component", SPM_COL_TEXT},
+	    {"credits", SPM_COL_NUMBER},  {"base", SPM_COL_NUMBER},   {"quota", SPM_COL_NUMBER},
+	    {"attainment", SPM_COL_TEXT}, {"earned", SPM_COL_NUMBER}, {"cut", SPM_COL_NUMBER},
+	    {"pay", SPM_COL_NUMBER},      {"currency", SPM_COL_TEXT}, {"explain", SPM_COL_TEXT},
+	};
+	spm_run_plan *plans = calloc((size_t)nplans, sizeof *plans);
+	char **texts = calloc((size_t)nplans, sizeof *texts);
+	payouts out = {NULL, 0, 0, explain ? PAYOUT_COLS : PAYOUT_COLS - 1};
+	spm_store *st = NULL;
+	spm_period period;
+	spm_run_summary sum;
+	spm_error err;
+	int status = SPM_EXIT_OK, rc;
+
+	if (!plans || !texts) {
+		cli_errorf("out of memory");
+		status = SPM_EXIT_NOMEM;
+		goto out;
+	}
+	if (!period_name) {
+		status = cli_usage_error("run: give the period to pay with --period");
+		goto out;
+	}
+	if (spm_period_parse(&period, period_name, strlen(period_name), NULL, &err)) {
+		status = cli_usage_error("--period: %s", err.message);
+		goto out;
+	}
+	for (int i = 0; i < nplans; i++) {
+		size_t len;
+		spm_plan *p = NULL;
+		if (!(texts[i] = read_plan(paths[i], &len))) {
+			status = SPM_EXIT_IO;
+			goto out;
+		}
+		if ((rc = spm_plan_parse(&p, paths[i], texts[i], len, &err))) {
+			cli_print_error(&err);
+			status = cli_exit_code(rc);
+			goto out;
+		}
+		plans[i] = (spm_run_plan){p, texts[i], len};
+	}
+	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+		goto out;
+	if ((rc = spm_run(st, plans, (size_t)nplans, &period, add_payout, &out, &sum, &err))) {
+		if (rc == SPM_ENOMEM && !err.message[0])
+			spm_error_set(&err, SPM_ENOMEM, "out of memory");
+		cli_print_error(&err);
+		status = cli_exit_code(rc);
+		goto out;
+	}
+	status = cli_write_rows(format && strcmp(format, "text") != 0 ? format : NULL, output, cols,
+	                        out.ncols, (const char *const *)out.cells, out.n);
+	if (!quiet && status == SPM_EXIT_OK)
+		fprintf(stderr, "%s: run %lld for %s: %lld lines; inputs %.16s\n", cli_progname(),
+		        (long long)sum.run_id, period_name, (long long)sum.lines, sum.inputs_hash);
+out:
+	spm_store_close(st);
+	for (int i = 0; plans && i < nplans; i++)
+		spm_plan_free((spm_plan *)plans[i].plan);
+	for (int i = 0; texts && i < nplans; i++)
+		free(texts[i]);
+	free(plans);
+	free(texts);
+	payouts_free(&out);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = NULL, *period = NULL, *format = NULL, *output = NULL, *arg;
 	spm_lint_options lo = {{0}, {0}};
-	bool quiet = false;
+	bool quiet = false, explain = false;
 	int c;
 
 	cli_init(argv[0]);
@@ -233,6 +367,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			period = arg;
+			break;
+		case OPT_EXPLAIN:
+			explain = true;
 			break;
 		case OPT_CLIFF:
 			if (parse_tolerance(arg, &lo))
@@ -266,9 +403,13 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("no command given");
-	if (strcmp(argv[optind], "check") != 0)
-		return cli_usage_error("unknown command '%s'", argv[optind]);
+	const char *command = argv[optind];
+	if (strcmp(command, "check") != 0 && strcmp(command, "run") != 0)
+		return cli_usage_error("unknown command '%s'", command);
 	if (optind + 1 >= argc)
-		return cli_usage_error("check: no plan given");
+		return cli_usage_error("%s: no plan given", command);
+	if (strcmp(command, "run") == 0)
+		return run_plans(argc - optind - 1, argv + optind + 1, db, period, explain, format,
+		                 output, quiet);
 	return check(argc - optind - 1, argv + optind + 1, db, period, &lo, format, output, quiet);
 }

@@ -30,3 +30,6 @@ spm-import adjustments adjustments.csv
 cd ..
 spm-commission --quiet --period 2026-Q1 check plans/ae-2026.yaml
 spm-commission --quiet --period 2026-Q2 check plans/ae-2026.yaml
+
+# The first quarter's commissions: every assigned rep's pay, stored as a run and written out.
+spm-commission --quiet --period 2026-Q1 run plans/ae-2026.yaml

@@ -6,13 +6,13 @@ man="$SPM_SRC/man/spm-commission.1"
 
 run spm-commission --help
 expect_status 0
-expect_out_has "usage: spm-commission [options] check PLAN..."
+expect_out_has "usage: spm-commission [options] check|run PLAN..."
 run spm-commission
 expect_status 64
 expect_err_has "spm-commission: no command given"
-run spm-commission run
+run spm-commission pay
 expect_status 64
-expect_err_has "spm-commission: unknown command 'run'"
+expect_err_has "spm-commission: unknown command 'pay'"
 run spm-commission check
 expect_status 64
 expect_err_has "check: no plan given"
