@@ -19,7 +19,7 @@ __extension__ typedef __int128 i128;
 /* 10^0 .. 10^4: the steps spm_money_round() can round to. */
 static const int64_t pow10_tab[SPM_MONEY_SCALE + 1] = {1, 10, 100, 1000, 10000};
 
-static bool mode_is_valid(spm_rounding mode)
+bool spm_rounding_valid(spm_rounding mode)
 {
 	switch (mode) {
 	case SPM_ROUND_HALF_UP:
@@ -64,7 +64,7 @@ static int round_div(int64_t *out, i128 num, i128 den, spm_rounding mode)
 {
 	i128 q, r, twice_r, abs_den;
 
-	if (!mode_is_valid(mode))
+	if (!spm_rounding_valid(mode))
 		return SPM_EUSAGE;
 	if (den == 0)
 		return SPM_ERANGE;
@@ -108,7 +108,7 @@ int spm_rounding_parse(spm_rounding *out, const char *name)
 
 const char *spm_rounding_name(spm_rounding mode)
 {
-	if (!mode_is_valid(mode))
+	if (!spm_rounding_valid(mode))
 		return "invalid";
 	return rounding_names[mode];
 }

@@ -17,24 +17,9 @@
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
-static bool mode_is_valid(spm_rounding mode)
-{
-	switch (mode) {
-	case SPM_ROUND_HALF_UP:
-	case SPM_ROUND_HALF_EVEN:
-	case SPM_ROUND_HALF_DOWN:
-	case SPM_ROUND_UP:
-	case SPM_ROUND_DOWN:
-	case SPM_ROUND_CEILING:
-	case SPM_ROUND_FLOOR:
-		return true;
-	}
-	return false;
-}
-
 static int check_mode(spm_rounding mode, spm_error *err)
 {
-	if (!mode_is_valid(mode))
+	if (!spm_rounding_valid(mode))
 		return spm_error_set(err, SPM_EUSAGE, "rounding mode %d: not a mode", (int)mode);
 	return SPM_OK;
 }

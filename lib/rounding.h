@@ -17,4 +17,7 @@
  */
 bool spm_round_away(spm_rounding mode, bool negative, bool odd, int half_cmp);
 
+/* Whether mode is one of the spm_rounding modes (a value from outside may be anything). */
+bool spm_rounding_valid(spm_rounding mode);
+
 #endif
