@@ -13,52 +13,28 @@
 
 #include <cmocka.h>
 
+#include "teststore.h"
+
 #include "spm/credit.h"
 #include "spm/import.h"
 
-static char path[600];
-
-static void load(spm_store *st, spm_kind_id kind, const char *text)
-{
-	spm_import_options o;
-	spm_import_summary sum;
-	spm_error err;
-	FILE *fp = fmemopen((void *)text, strlen(text), "r");
-	spm_import_source src = {"t.csv", fp, 0};
-	spm_import_options_init(&o, kind);
-	if (spm_import(st, &o, &src, 1, &sum, &err))
-		fail_msg("import: %s", err.message);
-	fclose(fp);
-}
-
 static int setup(void **state)
 {
-	const char *dir = getenv("SPM_TEST_TMP");
-	spm_store *st = NULL;
-	spm_error err;
-	snprintf(path, sizeof path, "%s/credit-%d.db", dir && *dir ? dir : "/tmp", (int)getpid());
-	unlink(path);
-	assert_int_equal(spm_store_open(&st, path, SPM_STORE_CREATE, &err), SPM_OK);
-	load(st, SPM_KIND_REPS, "rep_id\nr1\nr2\nr3\n");
-	load(st, SPM_KIND_DEALS,
-	     "deal_id,rep_id,amount,status,close_date,created_date,type,product,currency\n"
-	     "A,r1,1000,won,2026-01-15,2025-12-01,new,gtx,EUR\n"
-	     "B,r1,333.33,won,2026-02-01,2026-01-20,renewal,gtx,\n" /* split 1/3 : 2/3 */
-	     "C,r2,500,lost,2026-02-02,2026-01-02,new,mg,EUR\n"
-	     "D,r2,700,won,2026-04-01,2026-03-30,new,gtx,EUR\n" /* next quarter */
-	     "E,r3,,open,2026-03-01,2026-02-01,new,gtx,EUR\n"   /* no amount */
-	     "F,r3,250,won,2026-03-31,2026-03-01,expansion,mg,EUR\n");
-	load(st, SPM_KIND_CREDITS,
-	     "deal_id,rep_id,share,kind\nB,r1,33.3333%,revenue\nB,r2,66.6667%,revenue\n"
-	     "A,r3,100%,overlay\n");
+	spm_store *st = teststore_open("credit");
+	teststore_load(st, SPM_KIND_REPS, "rep_id\nr1\nr2\nr3\n");
+	teststore_load(
+	    st, SPM_KIND_DEALS,
+	    "deal_id,rep_id,amount,status,close_date,created_date,type,product,currency\n"
+	    "A,r1,1000,won,2026-01-15,2025-12-01,new,gtx,EUR\n"
+	    "B,r1,333.33,won,2026-02-01,2026-01-20,renewal,gtx,\n" /* split 1/3 : 2/3 */
+	    "C,r2,500,lost,2026-02-02,2026-01-02,new,mg,EUR\n"
+	    "D,r2,700,won,2026-04-01,2026-03-30,new,gtx,EUR\n" /* next quarter */
+	    "E,r3,,open,2026-03-01,2026-02-01,new,gtx,EUR\n"   /* no amount */
+	    "F,r3,250,won,2026-03-31,2026-03-01,expansion,mg,EUR\n");
+	teststore_load(st, SPM_KIND_CREDITS,
+	               "deal_id,rep_id,share,kind\nB,r1,33.3333%,revenue\nB,r2,66.6667%,revenue\n"
+	               "A,r3,100%,overlay\n");
 	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	spm_store_close(*state);
-	unlink(path);
 	return 0;
 }
 
@@ -179,9 +155,9 @@ static void test_callback_stops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_owner_and_split, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_overlays_and_filters, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_callback_stops, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_owner_and_split, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_overlays_and_filters, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_callback_stops, setup, teststore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

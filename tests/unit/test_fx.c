@@ -10,38 +10,20 @@
 
 #include <cmocka.h>
 
+#include "teststore.h"
+
 #include "spm/fx.h"
 #include "spm/import.h"
 
-static char path[600];
-
 static int setup(void **state)
 {
-	const char *dir = getenv("SPM_TEST_TMP");
-	static const char rates[] = "currency,date,rate\n"
-	                            "EUR,2026-01-01,1.08\n"
-	                            "EUR,2026-02-01,1.10\n"
-	                            "GBP,2026-01-01,1.27\n";
-	spm_store *st = NULL;
-	spm_error err;
-	spm_import_options o;
-	spm_import_summary sum;
-	snprintf(path, sizeof path, "%s/fx-%d.db", dir && *dir ? dir : "/tmp", (int)getpid());
-	unlink(path);
-	assert_int_equal(spm_store_open(&st, path, SPM_STORE_CREATE, &err), SPM_OK);
-	FILE *fp = fmemopen((void *)rates, strlen(rates), "r");
-	spm_import_source src = {"fx.csv", fp, 0};
-	spm_import_options_init(&o, SPM_KIND_FX);
-	assert_int_equal(spm_import(st, &o, &src, 1, &sum, &err), SPM_OK);
-	fclose(fp);
+	spm_store *st = teststore_open("fx");
+	teststore_load(st, SPM_KIND_FX,
+	               "currency,date,rate\n"
+	               "EUR,2026-01-01,1.08\n"
+	               "EUR,2026-02-01,1.10\n"
+	               "GBP,2026-01-01,1.27\n");
 	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	spm_store_close(*state);
-	unlink(path);
 	return 0;
 }
 
@@ -110,8 +92,8 @@ static void test_convert(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_rates_by_date, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_convert, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rates_by_date, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_convert, setup, teststore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

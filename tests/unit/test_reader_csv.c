@@ -13,20 +13,11 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "../../lib/reader_impl.h"
 #include "spm/reader.h"
 #include "spm/sha256.h"
-
-/* An input of len bytes (text may hold NULs), in a temporary file. */
-static FILE *input(const char *text, size_t len)
-{
-	FILE *fp = tmpfile();
-	assert_non_null(fp);
-	if (len)
-		assert_int_equal(fwrite(text, 1, len, fp), len);
-	rewind(fp);
-	return fp;
-}
 
 typedef struct opened {
 	FILE *fp;

@@ -13,18 +13,10 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "../../lib/reader_impl.h"
 #include "spm/reader.h"
-
-static FILE *input(const char *text, size_t len)
-{
-	FILE *fp = tmpfile();
-	assert_non_null(fp);
-	if (len)
-		assert_int_equal(fwrite(text, 1, len, fp), len);
-	rewind(fp);
-	return fp;
-}
 
 typedef struct opened {
 	FILE *fp;

@@ -15,57 +15,33 @@
 
 #include <cmocka.h>
 
+#include "teststore.h"
+
 #include "spm/import.h"
 #include "spm/run.h"
 
-static char path[600];
-
-static void load(spm_store *st, spm_kind_id kind, const char *text)
-{
-	spm_import_options o;
-	spm_import_summary sum;
-	spm_error err;
-	FILE *fp = fmemopen((void *)text, strlen(text), "r");
-	spm_import_source src = {"t.csv", fp, 0};
-	spm_import_options_init(&o, kind);
-	if (spm_import(st, &o, &src, 1, &sum, &err))
-		fail_msg("import: %s", err.message);
-	fclose(fp);
-}
-
 static int setup(void **state)
 {
-	const char *dir = getenv("SPM_TEST_TMP");
-	spm_store *st = NULL;
-	spm_error err;
-	snprintf(path, sizeof path, "%s/run-%d.db", dir && *dir ? dir : "/tmp", (int)getpid());
-	unlink(path);
-	assert_int_equal(spm_store_open(&st, path, SPM_STORE_CREATE, &err), SPM_OK);
-	load(st, SPM_KIND_REPS, "rep_id\nr1\nr2\nr3\n");
-	load(st, SPM_KIND_FX, "currency,date,rate\nEUR,2026-01-01,1.25\n");
-	load(st, SPM_KIND_DEALS,
-	     "deal_id,rep_id,amount,status,close_date,type,currency\n"
-	     "A,r1,100000,won,2026-01-10,new,USD\n"
-	     "B,r1,16000,won,2026-02-10,new,EUR\n" /* 16,000 EUR = 20,000 USD */
-	     "C,r1,10000,won,2026-03-10,renewal,USD\n"
-	     "D,r2,50000,won,2026-02-01,new,USD\n" /* split r2 60% / r3 40% */
-	     "E,r2,99999,lost,2026-02-01,new,USD\n"
-	     "F,r3,500000,won,2026-03-01,new,USD\n"); /* r3 leaves before it closes */
-	load(st, SPM_KIND_CREDITS, "deal_id,rep_id,share\nD,r2,60%\nD,r3,40%\n");
-	load(st, SPM_KIND_QUOTAS,
-	     "rep_id,period,amount\nr1,2026-Q1,100000\nr2,2026-Q1,60000\n"
-	     "r3,2026-Q1,10000\n");
-	load(st, SPM_KIND_ASSIGNMENTS,
-	     "rep_id,plan,from,to\nr1,ae,2026-01-01,\nr2,ae,2026-01-01,\nr3,ae,2026-01-01,2026-02-"
-	     "15\n");
+	spm_store *st = teststore_open("run");
+	teststore_load(st, SPM_KIND_REPS, "rep_id\nr1\nr2\nr3\n");
+	teststore_load(st, SPM_KIND_FX, "currency,date,rate\nEUR,2026-01-01,1.25\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date,type,currency\n"
+	               "A,r1,100000,won,2026-01-10,new,USD\n"
+	               "B,r1,16000,won,2026-02-10,new,EUR\n" /* 16,000 EUR = 20,000 USD */
+	               "C,r1,10000,won,2026-03-10,renewal,USD\n"
+	               "D,r2,50000,won,2026-02-01,new,USD\n" /* split r2 60% / r3 40% */
+	               "E,r2,99999,lost,2026-02-01,new,USD\n"
+	               "F,r3,500000,won,2026-03-01,new,USD\n"); /* r3 leaves before it closes */
+	teststore_load(st, SPM_KIND_CREDITS, "deal_id,rep_id,share\nD,r2,60%\nD,r3,40%\n");
+	teststore_load(st, SPM_KIND_QUOTAS,
+	               "rep_id,period,amount\nr1,2026-Q1,100000\nr2,2026-Q1,60000\n"
+	               "r3,2026-Q1,10000\n");
+	teststore_load(
+	    st, SPM_KIND_ASSIGNMENTS,
+	    "rep_id,plan,from,to\nr1,ae,2026-01-01,\nr2,ae,2026-01-01,\nr3,ae,2026-01-01,2026-02-"
+	    "15\n");
 	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	spm_store_close(*state);
-	unlink(path);
 	return 0;
 }
 
@@ -210,8 +186,8 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_pay_by_hand, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pay_by_hand, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals, setup, teststore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,11 @@
 /*
- * testutil.h - small helpers the unit tests share: money and rates from text that must parse, and
- * assertions on their formatted text. Include after <cmocka.h>.
+ * testutil.h - small helpers the unit tests share: money and rates from text that must parse,
+ * assertions on their formatted text, and inputs in temporary files. Include after <cmocka.h>.
  */
 #ifndef SPM_TESTUTIL_H
 #define SPM_TESTUTIL_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "spm/money.h"
@@ -58,6 +59,17 @@ static inline void assert_percent_text(spm_rate r, const char *want)
 
 	spm_rate_format(buf, sizeof buf, r, true);
 	assert_string_equal(buf, want);
+}
+
+/* An input of len bytes (text may hold NULs), in a temporary file. */
+static inline FILE *input(const char *text, size_t len)
+{
+	FILE *fp = tmpfile();
+	assert_non_null(fp);
+	if (len)
+		assert_int_equal(fwrite(text, 1, len, fp), len);
+	rewind(fp);
+	return fp;
 }
 
 #endif
