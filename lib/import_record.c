@@ -413,6 +413,13 @@ static int apply_rules(import *imp, work *w, spm_error *err)
 				}
 			}
 		}
+		int close = column_of(imp, "close_date"), cancel = column_of(imp, "cancel_date");
+		if (vals[cancel].type == V_TEXT && vals[close].type == V_TEXT &&
+		    memcmp(vals[cancel].s, vals[close].s, SPM_DATE_BUFSZ - 1) < 0) {
+			spm_error_set(err, SPM_EDATA, "'%.10s' is before close_date '%.10s'",
+				      vals[cancel].s, vals[close].s);
+			return spm_import_column_error(imp, w, cancel, err);
+		}
 		return SPM_OK;
 	}
 	case SPM_KIND_QUOTAS: {

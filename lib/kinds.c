@@ -83,6 +83,9 @@ static const spm_kind_column deal_columns[] = {
 	 "chance to win, 0..1 or 0%..100%"},
 	{"forecast_category", SPM_FT_ENUM, 0, NONE, categories, 0, 0, NULL,
 	 "pipeline, best_case, commit, closed or omitted"},
+	{"margin", SPM_FT_MONEY, 0, NONE, NULL, 0, 0, NULL, "gross margin, in the deal's currency"},
+	{"cancel_date", SPM_FT_DATE, 0, NONE, NULL, 0, 0, NULL,
+	 "the day a won deal was cancelled or refunded"},
 };
 
 static const spm_kind_column credit_columns[] = {
@@ -101,6 +104,8 @@ static const spm_kind_column quota_columns[] = {
 	{"period", SPM_FT_PERIOD, KEY, NONE, NULL, 0, 0, NULL, "e.g. 2026-Q1"},
 	{"metric", SPM_FT_ID, SPM_COL_KEY, NONE, NULL, 0, 0, "bookings", "what is measured"},
 	{"amount", SPM_FT_MONEY, REQ, NONE, NULL, 0, 0, NULL, "the quota, not negative"},
+	{"currency", SPM_FT_CURRENCY, 0, NONE, NULL, 0, 0, NULL,
+	 "currency of amount; default the plan's"},
 };
 
 static const spm_kind_column activity_columns[] = {

@@ -282,8 +282,41 @@ static const char migration_1[] =
 	"  closed_at TEXT NOT NULL\n"
 	") STRICT;\n";
 
+/*
+ * 2: what commission runs need beyond the first shapes: a deal's margin and cancellation day, a
+ * quota's currency, each payout line's base and reason, the credits behind every line (so that a
+ * line is explained from what the run read, not from today's data), and the draw ledger's links.
+ */
+static const char migration_2[] =
+	"ALTER TABLE deals ADD COLUMN margin INTEGER;\n"
+	"ALTER TABLE deals ADD COLUMN cancel_date TEXT;\n"
+	"ALTER TABLE quotas ADD COLUMN currency TEXT;\n"
+	"ALTER TABLE payout_lines ADD COLUMN plan TEXT;\n"
+	"ALTER TABLE payout_lines ADD COLUMN base INTEGER;\n"
+	"ALTER TABLE payout_lines ADD COLUMN reason TEXT;\n"
+	"CREATE INDEX payout_lines_rep ON payout_lines(rep_id, plan, component);\n"
+	"CREATE TABLE payout_credits (\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+	"  rep_id TEXT NOT NULL,\n"
+	"  plan TEXT NOT NULL,\n"
+	"  component TEXT NOT NULL,\n"
+	"  deal_id TEXT NOT NULL,\n"
+	"  role TEXT NOT NULL CHECK (\n"
+	"    role = 'owner' OR role = 'split' OR role = 'overlay' OR\n"
+	"    role = 'team' OR role = 'territory'),\n"
+	"  share INTEGER NOT NULL,\n"
+	"  date TEXT NOT NULL,\n"
+	"  amount INTEGER NOT NULL,\n"
+	"  currency TEXT NOT NULL,\n"
+	"  converted INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (run_id, rep_id, plan, component, deal_id, role)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX payout_credits_deal ON payout_credits(deal_id);\n"
+	"CREATE INDEX runs_period ON runs(period);\n";
+
 const char *const spm_schema_migrations[] = {
 	migration_1,
+	migration_2,
 };
 
 const int spm_schema_migration_count =
