@@ -293,6 +293,7 @@ static const char migration_2[] =
 	"ALTER TABLE quotas ADD COLUMN currency TEXT;\n"
 	"ALTER TABLE payout_lines ADD COLUMN plan TEXT;\n"
 	"ALTER TABLE payout_lines ADD COLUMN base INTEGER;\n"
+	"ALTER TABLE payout_lines ADD COLUMN earned INTEGER;\n"
 	"ALTER TABLE payout_lines ADD COLUMN reason TEXT;\n"
 	"CREATE INDEX payout_lines_rep ON payout_lines(rep_id, plan, component);\n"
 	"CREATE TABLE payout_credits (\n"
