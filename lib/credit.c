@@ -1,146 +1,369 @@
 /*
  * credit.c - credit lines from the store by a plan's credit rule (see spm/credit.h). One query
- * gathers owner, split and overlay credits; the share is applied here, in exact arithmetic.
+ * gathers every role's lines, as one SELECT per role joined by UNION ALL; shares are applied here,
+ * in exact arithmetic.
+ *
+ * Speed: the run asks once per component for all reps (a whole period of a large store), explain
+ * asks for one rep. So the rep condition is written into each role's SELECT, where it reaches the
+ * rep's rows through an index (credits by rep, deals by rep, reps by manager), instead of filtering
+ * the union of everyone's lines afterwards. The deal filters are one SQL fragment repeated in each
+ * SELECT with numbered parameters, so the values are bound once however often they appear.
  */
 #include "spm/credit.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "rounding.h"
 #include "util.h"
 
-static int append_in(spm_buf *sql, const char *column, const spm_plan_words *w, int *param)
+const char *spm_credit_role_name(spm_credit_role role)
 {
-	int rc = 0;
-	if (w->n == 0)
-		return 0;
-	rc |= spm_buf_printf(sql, " AND d.%s IN (", column);
-	for (size_t i = 0; i < w->n; i++)
+	switch (role) {
+	case SPM_ROLE_OWNER:
+		return "owner";
+	case SPM_ROLE_SPLIT:
+		return "split";
+	case SPM_ROLE_OVERLAY:
+		return "overlay";
+	case SPM_ROLE_TEAM:
+		return "team";
+	case SPM_ROLE_TERRITORY:
+		return "territory";
+	}
+	return "?";
+}
+
+/* The `where` fields that are deal columns; any other name is an imported attribute. */
+static const char *const where_columns[] = {
+	"account", "product", "type", "stage", "territory", "currency", "forecast_category",
+};
+
+static const char *where_column(const char *field)
+{
+	for (size_t i = 0; i < sizeof where_columns / sizeof where_columns[0]; i++)
+		if (strcmp(field, where_columns[i]) == 0)
+			return where_columns[i];
+	return NULL;
+}
+
+/* Parameters: ?1 and ?2 the dates a deal may lie between, ?3 the rep, ?4 the range's last day. */
+enum { P_FROM = 1, P_TO, P_REP, P_LAST, P_FIRST_WORD };
+
+static int append_list(spm_buf *sql, size_t n, int *param)
+{
+	int rc = spm_buf_append_str(sql, " IN (");
+	for (size_t i = 0; i < n; i++)
 		rc |= spm_buf_printf(sql, i ? ", ?%d" : "?%d", (*param)++);
 	rc |= spm_buf_append_char(sql, ')');
 	return rc;
 }
 
-static int bind_words(spm_stmt *s, const spm_plan_words *w, int *param)
+static int append_in(spm_buf *sql, const char *column, const spm_plan_words *w, int *param)
 {
-	int rc = 0;
-	for (size_t i = 0; i < w->n; i++)
-		rc |= spm_stmt_bind_text(s, (*param)++, w->words[i], strlen(w->words[i]));
-	return rc;
+	if (w->n == 0)
+		return 0;
+	return spm_buf_printf(sql, " AND d.%s", column) | append_list(sql, w->n, param);
 }
 
-/* The query: ?1 first, ?2 last, ?3 the rep or NULL, then the filters' words in order. */
-static int build_query(spm_buf *sql, const spm_plan_credit *rule)
+/*
+ * The conditions on a deal `d`, the same in every role's SELECT: amount, date (range and window),
+ * not cancelled by the range's last day, status, and the rule's filters.
+ */
+static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char *date)
 {
 	static const char *const status_words[] = {"open", "won", "lost"};
-	const char *date = rule->date == SPM_DATE_CREATED ? "created_date" : "close_date";
-	int rc = 0, param = 4;
+	int rc = 0, param = P_FIRST_WORD;
 
-	rc |= spm_buf_printf(
-	    sql,
-	    "WITH d AS (SELECT deal_id, rep_id, amount, currency, %s AS day FROM deals d"
-	    " WHERE d.amount IS NOT NULL AND d.%s BETWEEN ?1 AND ?2 AND d.status IN (",
-	    date, date);
+	rc |= spm_buf_printf(f,
+	                     "d.amount IS NOT NULL AND d.%s BETWEEN ?%d AND ?%d"
+	                     " AND (d.cancel_date IS NULL OR d.cancel_date > ?%d) AND d.status IN (",
+	                     date, P_FROM, P_TO, P_LAST);
 	bool first = true;
 	for (unsigned k = 0; k < 3; k++) {
 		if (!(rule->statuses & (1u << k)))
 			continue;
-		rc |= spm_buf_printf(sql, "%s'%s'", first ? "" : ", ", status_words[k]);
+		rc |= spm_buf_printf(f, "%s'%s'", first ? "" : ", ", status_words[k]);
 		first = false;
 	}
 	if (first)
-		rc |= spm_buf_append_str(sql, "NULL");
-	rc |= spm_buf_append_char(sql, ')');
-	rc |= append_in(sql, "type", &rule->types, &param);
-	rc |= append_in(sql, "product", &rule->products, &param);
-	rc |= append_in(sql, "stage", &rule->stages, &param);
-	rc |= spm_buf_append_str(
-	    sql, "), lines(rep_id, deal_id, role, share, amount, currency, day) AS (");
+		rc |= spm_buf_append_str(f, "NULL");
+	rc |= spm_buf_append_char(f, ')');
+	rc |= append_in(f, "type", &rule->types, &param);
+	rc |= append_in(f, "product", &rule->products, &param);
+	rc |= append_in(f, "stage", &rule->stages, &param);
+	for (size_t i = 0; i < rule->nwhere; i++) {
+		const spm_plan_filter *w = &rule->where[i];
+		const char *col = where_column(w->field);
+		if (col) {
+			rc |= spm_buf_printf(f, " AND d.%s", col);
+		} else {
+			/* SQLite: json_extract; the path is bound, so a name is never SQL. */
+			rc |= spm_buf_printf(f, " AND CAST(json_extract(d.attrs, ?%d) AS TEXT)", param++);
+		}
+		rc |= append_list(f, w->values.n, &param);
+	}
+	return rc;
+}
+
+#define ALL_ROLES                                                                               \
+	(SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT | SPM_CREDIT_OVERLAY | SPM_CREDIT_TEAM |              \
+	 SPM_CREDIT_TERRITORY)
+
+/* The columns every role's SELECT gives, in this order. */
+#define LINE_COLUMNS "rep_id, deal_id, role, share, amount, margin, currency, day, via_rep"
+
+static int append_select(spm_buf *sql, const char **sep, const char *rep, int role,
+                         const char *share, const char *via, const char *date)
+{
+	int rc = spm_buf_printf(sql,
+	                        "%sSELECT %s, d.deal_id, %d, %s, d.amount, d.margin, d.currency,"
+	                        " d.%s, %s",
+	                        *sep, rep, role, share, date, via);
+	*sep = " UNION ALL ";
+	return rc;
+}
+
+/* A deal whose owner is credited: it has no revenue split. */
+#define NO_SPLIT                                                                                \
+	"NOT EXISTS (SELECT 1 FROM credits s WHERE s.deal_id = d.deal_id AND s.kind = 'revenue')"
+
+/*
+ * The query. Recursive CTEs: `below` pairs each manager with every rep under them (or only their
+ * direct reports); `under` pairs each rep's territory with itself and every territory below it.
+ * UNION (not UNION ALL) in both ends a loop in the hierarchy instead of recursing forever.
+ */
+static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filter)
+{
+	const spm_plan_credit *rule = q->rule;
+	const char *date = rule->date == SPM_DATE_CREATED ? "created_date" : "close_date";
+	bool one = q->rep_id != NULL;
+	char share_one[32];
 	const char *sep = "";
-	if (rule->roles & SPM_CREDIT_OWNER) {
+	int rc = 0;
+
+	snprintf(share_one, sizeof share_one, "%lld", (long long)SPM_RATE_ONE);
+
+	rc |= spm_buf_append_str(sql, "WITH RECURSIVE ");
+	if (rule->roles & SPM_CREDIT_TEAM) {
+		rc |= spm_buf_printf(sql,
+		                     "below(manager_id, rep_id) AS (SELECT r.manager_id, r.rep_id"
+		                     " FROM reps r WHERE r.manager_id %s",
+		                     one ? "= ?3" : "IS NOT NULL");
+		if (!q->team_direct_only)
+			rc |= spm_buf_append_str(sql, " UNION SELECT b.manager_id, r.rep_id FROM below b"
+			                              " JOIN reps r ON r.manager_id = b.rep_id");
+		rc |= spm_buf_append_str(sql, "), ");
+	}
+	if (rule->roles & SPM_CREDIT_TERRITORY)
 		rc |= spm_buf_printf(
 		    sql,
-		    "SELECT d.rep_id, d.deal_id, 0, %lld, d.amount, d.currency, d.day FROM d"
-		    " WHERE d.rep_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM credits c"
-		    " WHERE c.deal_id = d.deal_id AND c.kind = 'revenue')",
-		    (long long)SPM_RATE_ONE);
-		sep = " UNION ALL ";
+		    "under(top, territory) AS (SELECT DISTINCT r.territory, r.territory FROM reps r"
+		    " WHERE r.territory IS NOT NULL%s UNION SELECT u.top, t.territory_id FROM under u"
+		    " JOIN territories t ON t.parent_id = u.territory), ",
+		    one ? " AND r.rep_id = ?3" : "");
+	rc |= spm_buf_append_str(sql, "lines(" LINE_COLUMNS ") AS (");
+
+	if (rule->roles & SPM_CREDIT_OWNER) {
+		rc |= append_select(sql, &sep, "d.rep_id", SPM_ROLE_OWNER, share_one, "NULL", date);
+		rc |= spm_buf_printf(sql, " FROM deals d WHERE d.rep_id %s AND %s AND " NO_SPLIT,
+		                     one ? "= ?3" : "IS NOT NULL", filter);
 	}
 	if (rule->roles & SPM_CREDIT_SPLIT) {
-		rc |= spm_buf_printf(
-		    sql,
-		    "%sSELECT c.rep_id, d.deal_id, 1, c.share, d.amount, d.currency, d.day"
-		    " FROM d JOIN credits c ON c.deal_id = d.deal_id AND c.kind = 'revenue'",
-		    sep);
-		sep = " UNION ALL ";
+		rc |= append_select(sql, &sep, "c.rep_id", SPM_ROLE_SPLIT, "c.share", "NULL", date);
+		rc |= spm_buf_printf(sql,
+		                     " FROM credits c JOIN deals d ON d.deal_id = c.deal_id"
+		                     " WHERE c.kind = 'revenue'%s AND %s",
+		                     one ? " AND c.rep_id = ?3" : "", filter);
 	}
 	if (rule->roles & SPM_CREDIT_OVERLAY) {
-		rc |= spm_buf_printf(
-		    sql,
-		    "%sSELECT c.rep_id, d.deal_id, 2, c.share, d.amount, d.currency, d.day"
-		    " FROM d JOIN credits c ON c.deal_id = d.deal_id AND c.kind = 'overlay'",
-		    sep);
-		sep = " UNION ALL ";
+		rc |= append_select(sql, &sep, "c.rep_id", SPM_ROLE_OVERLAY, "c.share", "NULL", date);
+		rc |= spm_buf_printf(sql,
+		                     " FROM credits c JOIN deals d ON d.deal_id = c.deal_id"
+		                     " WHERE c.kind = 'overlay'%s AND %s",
+		                     one ? " AND c.rep_id = ?3" : "", filter);
 	}
-	if (!*sep) /* no role: nothing is credited */
-		rc |= spm_buf_append_str(sql, "SELECT NULL, NULL, 0, 0, 0, NULL, NULL WHERE 0");
-	rc |= spm_buf_append_str(sql, ") SELECT rep_id, deal_id, role, share, amount, currency, day"
-	                              " FROM lines WHERE ?3 IS NULL OR rep_id = ?3"
-	                              " ORDER BY rep_id, day, deal_id, role");
-	return rc ? SPM_ENOMEM : SPM_OK;
+	if (rule->roles & SPM_CREDIT_TEAM) {
+		/* The owner lines, then the split lines, of the reps below; a loop's self is out. */
+		rc |= append_select(sql, &sep, "b.manager_id", SPM_ROLE_TEAM, share_one, "b.rep_id",
+		                    date);
+		rc |= spm_buf_printf(sql,
+		                     " FROM below b JOIN deals d ON d.rep_id = b.rep_id"
+		                     " WHERE b.manager_id <> b.rep_id AND %s AND " NO_SPLIT,
+		                     filter);
+		rc |= append_select(sql, &sep, "b.manager_id", SPM_ROLE_TEAM, "c.share", "b.rep_id",
+		                    date);
+		rc |= spm_buf_printf(sql,
+		                     " FROM below b JOIN credits c ON c.rep_id = b.rep_id"
+		                     " JOIN deals d ON d.deal_id = c.deal_id"
+		                     " WHERE c.kind = 'revenue' AND b.manager_id <> b.rep_id AND %s",
+		                     filter);
+	}
+	if (rule->roles & SPM_CREDIT_TERRITORY) {
+		rc |= append_select(sql, &sep, "r.rep_id", SPM_ROLE_TERRITORY, share_one, "NULL",
+		                    date);
+		rc |= spm_buf_printf(sql,
+		                     " FROM under u JOIN reps r ON r.territory = u.top"
+		                     " JOIN deals d ON d.territory = u.territory"
+		                     " WHERE %sd.rep_id IS NULL AND %s AND " NO_SPLIT,
+		                     one ? "r.rep_id = ?3 AND " : "", filter);
+	}
+	rc |= spm_buf_append_str(sql, ") SELECT " LINE_COLUMNS " FROM lines"
+	                              " ORDER BY rep_id, day, deal_id, role, via_rep");
+	return rc;
+}
+
+static int bind_words(spm_stmt *s, const spm_plan_words *w, int *param)
+{
+	int rc = SPM_OK;
+	for (size_t i = 0; i < w->n && !rc; i++)
+		rc = spm_stmt_bind_text(s, (*param)++, w->words[i], strlen(w->words[i]));
+	return rc;
+}
+
+static int bind_date(spm_stmt *s, int param, spm_date d)
+{
+	char text[SPM_DATE_BUFSZ];
+	spm_date_format(text, sizeof text, d);
+	return spm_stmt_bind_text(s, param, text, strlen(text));
+}
+
+/* An attribute's JSON path, bound as a value: $."name". */
+static int bind_path(spm_stmt *s, int param, const char *name)
+{
+	spm_buf path = {0};
+	int rc = spm_buf_printf(&path, "$.\"%s\"", name);
+	if (!rc)
+		rc = spm_stmt_bind_text(s, param, path.data, path.len);
+	spm_buf_free(&path);
+	return rc;
+}
+
+/*
+ * Binds the parameters in the order build_deal_filter numbered them. The window narrows the dates
+ * a deal may lie between; cancellations are still judged at the range's last day.
+ */
+static int bind_query(spm_stmt *s, const spm_credit_query *q)
+{
+	const spm_plan_credit *rule = q->rule;
+	spm_date from = q->first, to = q->last;
+	int rc, param = P_FIRST_WORD;
+
+	if (rule->has_window) {
+		if (rule->window_from.days > from.days)
+			from = rule->window_from;
+		if (rule->window_to.days < to.days)
+			to = rule->window_to;
+	}
+	if ((rc = bind_date(s, P_FROM, from)) || (rc = bind_date(s, P_TO, to)) ||
+	    (rc = bind_date(s, P_LAST, q->last)))
+		return rc;
+	if (q->rep_id && (rc = spm_stmt_bind_text(s, P_REP, q->rep_id, strlen(q->rep_id))))
+		return rc;
+	if ((rc = bind_words(s, &rule->types, &param)) ||
+	    (rc = bind_words(s, &rule->products, &param)) ||
+	    (rc = bind_words(s, &rule->stages, &param)))
+		return rc;
+	for (size_t i = 0; i < rule->nwhere; i++) {
+		const spm_plan_filter *w = &rule->where[i];
+		if (!where_column(w->field) && (rc = bind_path(s, param++, w->field)))
+			return rc;
+		if ((rc = bind_words(s, &w->values, &param)))
+			return rc;
+	}
+	return SPM_OK;
+}
+
+static int check_query(const spm_credit_query *q, spm_credit_fn fn, spm_error *err)
+{
+	if (!q || !q->rule || !fn)
+		return spm_error_set(err, SPM_EUSAGE, "credits: no query, rule or callback");
+	if (!spm_rounding_valid(q->mode))
+		return spm_error_set(err, SPM_EUSAGE, "credits: rounding mode %d is not one",
+		                     (int)q->mode);
+	for (size_t i = 0; i < q->rule->nwhere; i++) {
+		const spm_plan_filter *w = &q->rule->where[i];
+		if (!w->field || !*w->field)
+			return spm_error_set(err, SPM_EUSAGE, "where: a filter has no field");
+		if (w->values.n == 0)
+			return spm_error_set(err, SPM_EUSAGE, "where '%s': no values", w->field);
+		/* A JSON path's quoted label ends at the next quote: no escape reaches past it. */
+		if (strchr(w->field, '"'))
+			return spm_error_set(err, SPM_EUSAGE,
+			                     "where '%s': an attribute name cannot hold '\"'", w->field);
+	}
+	return SPM_OK;
+}
+
+/* Reads one row into a line and gives it to fn. */
+static int emit_row(spm_stmt *s, const spm_credit_query *q, spm_credit_fn fn, void *ctx,
+                    spm_error *err)
+{
+	spm_credit_line line;
+	size_t n;
+	const char *day = spm_stmt_text(s, 7, &n);
+
+	line.rep_id = spm_stmt_text(s, 0, NULL);
+	line.deal_id = spm_stmt_text(s, 1, NULL);
+	line.role = (spm_credit_role)spm_stmt_int64(s, 2);
+	line.share.units = spm_stmt_int64(s, 3);
+	line.deal_amount.units = spm_stmt_int64(s, 4);
+	line.has_margin = !spm_stmt_is_null(s, 5);
+	line.margin.units = 0;
+	line.currency = spm_stmt_is_null(s, 6) ? NULL : spm_stmt_text(s, 6, NULL);
+	line.via_rep = spm_stmt_is_null(s, 8) ? NULL : spm_stmt_text(s, 8, NULL);
+	if (spm_date_parse(&line.date, day, n, NULL, err))
+		return spm_error_set(err, SPM_ESTORE, "deal '%s': date '%s' is not a day",
+		                     line.deal_id, day);
+	if (spm_money_mul_rate(&line.amount, line.deal_amount, line.share, q->mode))
+		return spm_error_set(err, SPM_ERANGE,
+		                     "deal '%s': amount times the share of rep '%s' is out of range",
+		                     line.deal_id, line.rep_id);
+	if (line.has_margin &&
+	    spm_money_mul_rate(&line.margin, (spm_money){spm_stmt_int64(s, 5)}, line.share, q->mode))
+		return spm_error_set(err, SPM_ERANGE,
+		                     "deal '%s': margin times the share of rep '%s' is out of range",
+		                     line.deal_id, line.rep_id);
+	return fn(ctx, &line);
+}
+
+int spm_credits_ex(spm_store *st, const spm_credit_query *q, spm_credit_fn fn, void *ctx,
+                   spm_error *err)
+{
+	spm_buf filter = {0}, sql = {0};
+	spm_stmt *s = NULL;
+	int rc;
+
+	if ((rc = check_query(q, fn, err)) != SPM_OK)
+		return rc;
+	if (!(q->rule->roles & ALL_ROLES)) /* nobody is credited */
+		return SPM_OK;
+	const char *date = q->rule->date == SPM_DATE_CREATED ? "created_date" : "close_date";
+	if (build_deal_filter(&filter, q->rule, date) || build_query(&sql, q, filter.data)) {
+		spm_buf_free(&filter);
+		spm_buf_free(&sql);
+		return spm_error_set(err, SPM_ENOMEM, "out of memory");
+	}
+	spm_buf_free(&filter);
+	rc = spm_stmt_prepare(st, &s, sql.data, err);
+	spm_buf_free(&sql);
+	if (rc)
+		return rc;
+	if ((rc = bind_query(s, q)) != SPM_OK) {
+		spm_stmt_finalize(s);
+		return spm_error_set(err, rc, "credits: a value of the rule or the query cannot be bound");
+	}
+	while ((rc = spm_stmt_step(s, err)) == SPM_ROW)
+		if ((rc = emit_row(s, q, fn, ctx, err)) != 0)
+			break;
+	spm_stmt_finalize(s);
+	return rc == SPM_DONE ? SPM_OK : rc;
 }
 
 int spm_credits(spm_store *st, const spm_plan_credit *rule, spm_date first, spm_date last,
                 const char *rep_id, spm_rounding mode, spm_credit_fn fn, void *ctx, spm_error *err)
 {
-	char from[SPM_DATE_BUFSZ], to[SPM_DATE_BUFSZ];
-	spm_buf sql = {0};
-	spm_stmt *s = NULL;
-	int rc, param = 4;
-
-	if (build_query(&sql, rule)) {
-		spm_buf_free(&sql);
-		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	}
-	rc = spm_stmt_prepare(st, &s, sql.data, err);
-	spm_buf_free(&sql);
-	if (rc)
-		return rc;
-	spm_date_format(from, sizeof from, first);
-	spm_date_format(to, sizeof to, last);
-	rc = spm_stmt_bind_text(s, 1, from, strlen(from));
-	rc |= spm_stmt_bind_text(s, 2, to, strlen(to));
-	rc |= rep_id ? spm_stmt_bind_text(s, 3, rep_id, strlen(rep_id)) : spm_stmt_bind_null(s, 3);
-	rc |= bind_words(s, &rule->types, &param);
-	rc |= bind_words(s, &rule->products, &param);
-	rc |= bind_words(s, &rule->stages, &param);
-	if (rc) {
-		spm_stmt_finalize(s);
-		return spm_error_set(err, SPM_ENOMEM, "out of memory");
-	}
-	while ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
-		spm_credit_line line;
-		size_t n;
-		const char *day = spm_stmt_text(s, 6, &n);
-		line.rep_id = spm_stmt_text(s, 0, NULL);
-		line.deal_id = spm_stmt_text(s, 1, NULL);
-		line.role = (spm_credit_role)spm_stmt_int64(s, 2);
-		line.share.units = spm_stmt_int64(s, 3);
-		line.deal_amount.units = spm_stmt_int64(s, 4);
-		line.currency = spm_stmt_is_null(s, 5) ? NULL : spm_stmt_text(s, 5, NULL);
-		if (spm_date_parse(&line.date, day, n, NULL, err)) {
-			rc = SPM_ESTORE;
-			break;
-		}
-		if (spm_money_mul_rate(&line.amount, line.deal_amount, line.share, mode)) {
-			rc = spm_error_set(
-			    err, SPM_ERANGE,
-			    "deal '%s': amount times the share of rep '%s' is out of range",
-			    line.deal_id, line.rep_id);
-			break;
-		}
-		if ((rc = fn(ctx, &line)) != 0)
-			break;
-	}
-	spm_stmt_finalize(s);
-	return rc == SPM_DONE ? SPM_OK : rc;
+	spm_credit_query q = {.rule = rule, .first = first, .last = last, .rep_id = rep_id,
+	                      .mode = mode};
+	return spm_credits_ex(st, &q, fn, ctx, err);
 }

@@ -1,6 +1,8 @@
 /*
- * Unit tests of credit lines: owners, revenue splits and overlays, the rule's filters, the period's
- * bounds and the rounding of shares, over a small store built with the importer.
+ * Unit tests of credit lines: owners, revenue splits and overlays, team roll-ups and territories,
+ * the rule's filters, `where` and window, cancellations, margins, the period's bounds and the
+ * rounding of shares, over small stores built with the importer; and, over a generated store, that
+ * the query for one rep gives exactly that rep's lines of the query for all.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,18 +41,27 @@ static int setup(void **state)
 }
 
 /* Credit lines as text, one per line: "rep deal role share amount". */
-static char out[4096];
+static char out[16384];
 
 static int collect(void *ctx, const spm_credit_line *l)
 {
-	static const char *const roles[] = {"owner", "split", "overlay"};
-	char share[SPM_NUM_BUFSZ], amount[SPM_NUM_BUFSZ];
+	char share[SPM_NUM_BUFSZ], amount[SPM_NUM_BUFSZ], margin[SPM_NUM_BUFSZ + 3] = "";
 	(void)ctx;
 	spm_rate_format(share, sizeof share, l->share, true);
 	spm_money_format(amount, sizeof amount, l->amount, 2);
+	if (l->has_margin) {
+		memcpy(margin, " m=", 3);
+		spm_money_format(margin + 3, sizeof margin - 3, l->margin, 2);
+	} else {
+		assert_int_equal(l->margin.units, 0);
+	}
+	/* via_rep is there exactly for team lines. */
+	assert_true((l->role == SPM_ROLE_TEAM) == (l->via_rep != NULL));
 	size_t n = strlen(out);
-	snprintf(out + n, sizeof out - n, "%s %s %s %s %s\n", l->rep_id, l->deal_id, roles[l->role],
-	         share, amount);
+	assert_true(n < sizeof out - 200);
+	snprintf(out + n, sizeof out - n, "%s %s %s %s %s%s%s%s\n", l->rep_id, l->deal_id,
+	         spm_credit_role_name(l->role), share, amount, margin, l->via_rep ? " via " : "",
+	         l->via_rep ? l->via_rep : "");
 	return 0;
 }
 
@@ -152,12 +163,394 @@ static void test_callback_stops(void **state)
 	assert_int_equal(seen, 1);
 }
 
+/* The same, through the query with options. */
+static const char *credits_q(spm_store *st, spm_credit_query q, const char *first,
+                             const char *last)
+{
+	spm_error err;
+	out[0] = '\0';
+	assert_int_equal(spm_date_parse(&q.first, first, strlen(first), NULL, &err), SPM_OK);
+	assert_int_equal(spm_date_parse(&q.last, last, strlen(last), NULL, &err), SPM_OK);
+	if (spm_credits_ex(st, &q, collect, NULL, &err))
+		fail_msg("credits: %s", err.message);
+	return out;
+}
+
+static spm_date day(const char *text)
+{
+	spm_date d;
+	assert_int_equal(spm_date_parse(&d, text, strlen(text), NULL, NULL), SPM_OK);
+	return d;
+}
+
+/*
+ * A small organisation: m0 manages m1 and c; m1 manages a and b; x stands alone. Territories: T
+ * above T1 and T2, T1 above T11. Reps sit in T (m0), T1 (m1 and x), T11 (a), T2 (c); b has none.
+ */
+static int setup_org(void **state)
+{
+	spm_store *st = teststore_open("credit-org");
+	teststore_load(st, SPM_KIND_TERRITORIES,
+	               "territory_id,parent_id\nT,\nT1,T\nT11,T1\nT2,T\n");
+	teststore_load(st, SPM_KIND_REPS,
+	               "rep_id,manager_id,territory\nm0,,T\nm1,m0,T1\na,m1,T11\nb,m1,\n"
+	               "c,m0,T2\nx,,T1\n");
+	teststore_load(
+	    st, SPM_KIND_DEALS,
+	    "deal_id,rep_id,territory,account,amount,margin,status,close_date,cancel_date,segment\n"
+	    "D1,a,T11,acme,1000,400,won,2026-01-10,,smb\n"
+	    "D2,b,,globex,600,,won,2026-02-10,,ent\n"      /* split a 50% : b 50% */
+	    "D3,c,,initech,300,90,won,2026-03-05,,mid\n"   /* overlay a */
+	    "D4,,T11,acme,800,160,won,2026-01-20,,\n"      /* no owner: territory */
+	    "D5,,T2,acme,200,,won,2026-02-20,,smb\n"       /* no owner: territory */
+	    "D6,,T1,acme,100,,won,2026-02-25,,\n"          /* no owner but split to c */
+	    "D7,a,,acme,500,,won,2026-02-15,2026-03-10,\n" /* cancelled in March */
+	    "D8,a,,acme,700,,won,2026-03-20,2026-03-31,\n" /* cancelled on the quarter's last day */
+	    "D9,a,,acme,900,,lost,2026-03-21,,\n");
+	teststore_load(st, SPM_KIND_CREDITS,
+	               "deal_id,rep_id,share,kind\nD2,a,50%,revenue\nD2,b,50%,revenue\n"
+	               "D3,a,100%,overlay\nD6,c,100%,revenue\n");
+	*state = st;
+	return 0;
+}
+
+static spm_credit_query query(const spm_plan_credit *r)
+{
+	return (spm_credit_query){.rule = r, .mode = SPM_ROUND_HALF_UP};
+}
+
+static void test_roles_of_the_org(void **state)
+{
+	spm_plan_credit r = default_rule();
+	r.roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT | SPM_CREDIT_OVERLAY;
+	/* D7 and D8 are cancelled by the quarter's end; D9 is lost; D4 and D5 have no owner. */
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "a D1 owner 100% 1000.00 m=400.00\n"
+	                    "a D2 split 50% 300.00\n"
+	                    "a D3 overlay 100% 300.00 m=90.00\n"
+	                    "b D2 split 50% 300.00\n"
+	                    "c D6 split 100% 100.00\n"
+	                    "c D3 owner 100% 300.00 m=90.00\n");
+}
+
+static void test_team_all_levels_and_direct(void **state)
+{
+	spm_plan_credit r = default_rule();
+	r.roles = SPM_CREDIT_TEAM;
+	/* Overlays (D3 to a) do not roll up; m0 gets a's and b's lines through m1. */
+	const char *all = "m0 D1 team 100% 1000.00 m=400.00 via a\n"
+	                  "m0 D2 team 50% 300.00 via a\n"
+	                  "m0 D2 team 50% 300.00 via b\n"
+	                  "m0 D6 team 100% 100.00 via c\n"
+	                  "m0 D3 team 100% 300.00 m=90.00 via c\n"
+	                  "m1 D1 team 100% 1000.00 m=400.00 via a\n"
+	                  "m1 D2 team 50% 300.00 via a\n"
+	                  "m1 D2 team 50% 300.00 via b\n";
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"), all);
+	spm_credit_query q = query(&r);
+	q.team_direct_only = true;
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-03-31"),
+	                    "m0 D6 team 100% 100.00 via c\n"
+	                    "m0 D3 team 100% 300.00 m=90.00 via c\n"
+	                    "m1 D1 team 100% 1000.00 m=400.00 via a\n"
+	                    "m1 D2 team 50% 300.00 via a\n"
+	                    "m1 D2 team 50% 300.00 via b\n");
+	/* One manager, as explain asks; a rep who manages nobody has no team lines. */
+	q = query(&r);
+	q.rep_id = "m1";
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-03-31"),
+	                    "m1 D1 team 100% 1000.00 m=400.00 via a\n"
+	                    "m1 D2 team 50% 300.00 via a\n"
+	                    "m1 D2 team 50% 300.00 via b\n");
+	q.rep_id = "a";
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-03-31"), "");
+	/* Team lines pass the rule's filters like the lines they roll up. */
+	static const char *const smb[] = {"smb"};
+	spm_plan_filter w = {"segment", {smb, 1}};
+	r.where = &w;
+	r.nwhere = 1;
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "m0 D1 team 100% 1000.00 m=400.00 via a\n"
+	                    "m1 D1 team 100% 1000.00 m=400.00 via a\n");
+}
+
+static void test_territory(void **state)
+{
+	spm_plan_credit r = default_rule();
+	r.roles = SPM_CREDIT_TERRITORY;
+	/* D4 lies in T11: a (T11), m1 and x (T1, each 100%), m0 (T). D5 in T2: c and m0. D6 has a
+	 * split, so its territory credits nothing. b has no territory. */
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "a D4 territory 100% 800.00 m=160.00\n"
+	                    "c D5 territory 100% 200.00\n"
+	                    "m0 D4 territory 100% 800.00 m=160.00\n"
+	                    "m0 D5 territory 100% 200.00\n"
+	                    "m1 D4 territory 100% 800.00 m=160.00\n"
+	                    "x D4 territory 100% 800.00 m=160.00\n");
+	spm_credit_query q = query(&r);
+	q.rep_id = "m0";
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-03-31"),
+	                    "m0 D4 territory 100% 800.00 m=160.00\n"
+	                    "m0 D5 territory 100% 200.00\n");
+	q.rep_id = "b";
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-03-31"), "");
+	q.rep_id = "nobody";
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-03-31"), "");
+}
+
+static void test_where(void **state)
+{
+	static const char *const accounts[] = {"globex", "initech"};
+	static const char *const segments[] = {"smb", "mid"};
+	static const char *const quote[] = {"x' OR 1=1 --"};
+	spm_plan_credit r = default_rule();
+	r.roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT;
+	spm_plan_filter w[2] = {{"account", {accounts, 2}}, {"segment", {segments, 2}}};
+	r.where = w;
+	r.nwhere = 1;
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "a D2 split 50% 300.00\nb D2 split 50% 300.00\n"
+	                    "c D3 owner 100% 300.00 m=90.00\n");
+	/* An attribute; deals without it (D6) fail the filter. */
+	r.where = w + 1;
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "a D1 owner 100% 1000.00 m=400.00\nc D3 owner 100% 300.00 m=90.00\n");
+	/* Both: every filter must pass. */
+	r.where = w;
+	r.nwhere = 2;
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "c D3 owner 100% 300.00 m=90.00\n");
+	/* Values are bound, never spliced: a quote is a value like any other. */
+	spm_plan_filter q1 = {"account", {quote, 1}};
+	r.where = &q1;
+	r.nwhere = 1;
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"), "");
+	/* An attribute no deal has, named like SQL. */
+	spm_plan_filter q2 = {"seg') OR 1=1 --", {segments, 2}};
+	r.where = &q2;
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"), "");
+}
+
+static void test_window_and_cancellations(void **state)
+{
+	spm_plan_credit r = default_rule();
+	r.roles = SPM_CREDIT_OWNER;
+	/* D7 (cancelled 03-10) still counts in a query ending in February: it was cancelled after. */
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-02-28"),
+	                    "a D1 owner 100% 1000.00 m=400.00\na D7 owner 100% 500.00\n");
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-09"),
+	                    "a D1 owner 100% 1000.00 m=400.00\na D7 owner 100% 500.00\n"
+	                    "c D3 owner 100% 300.00 m=90.00\n");
+	/* Cancelled on the last day, or before it: nothing. */
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-10"),
+	                    "a D1 owner 100% 1000.00 m=400.00\nc D3 owner 100% 300.00 m=90.00\n");
+	assert_string_equal(credits_q(*state, query(&r), "2026-03-01", "2026-03-30"),
+	                    "a D8 owner 100% 700.00\nc D3 owner 100% 300.00 m=90.00\n");
+	assert_string_equal(credits_q(*state, query(&r), "2026-03-01", "2026-03-31"),
+	                    "c D3 owner 100% 300.00 m=90.00\n");
+
+	/* The window narrows the range; cancellations are still judged at the range's end. */
+	r.has_window = true;
+	r.window_from = day("2026-02-01");
+	r.window_to = day("2026-03-05");
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "c D3 owner 100% 300.00 m=90.00\n");
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-02-28"),
+	                    "a D7 owner 100% 500.00\n");
+	/* Inclusive bounds. */
+	r.window_from = day("2026-01-10");
+	r.window_to = day("2026-01-10");
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"),
+	                    "a D1 owner 100% 1000.00 m=400.00\n");
+	/* A window outside the range, and one that is empty. */
+	r.window_from = day("2025-01-01");
+	r.window_to = day("2025-12-31");
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"), "");
+	r.window_from = day("2026-03-31");
+	r.window_to = day("2026-01-01");
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-31"), "");
+	/* Without has_window the bounds are ignored. */
+	r.has_window = false;
+	assert_string_equal(credits_q(*state, query(&r), "2026-01-10", "2026-01-10"),
+	                    "a D1 owner 100% 1000.00 m=400.00\n");
+}
+
+static void test_margin_rounding(void **state)
+{
+	spm_error err;
+	/* Margin × share rounds like the amount: 0.0003 × 50% = 0.00015. */
+	assert_int_equal(spm_store_exec(*state, "UPDATE deals SET margin = 3 WHERE deal_id = 'D2'",
+	                                &err),
+	                 SPM_OK);
+	spm_plan_credit r = default_rule();
+	r.roles = SPM_CREDIT_SPLIT;
+	spm_credit_query q = query(&r);
+	q.rep_id = "a";
+	assert_string_equal(credits_q(*state, q, "2026-02-01", "2026-02-28"),
+	                    "a D2 split 50% 300.00 m=0.0002\n");
+	q.mode = SPM_ROUND_DOWN;
+	assert_string_equal(credits_q(*state, q, "2026-02-01", "2026-02-28"),
+	                    "a D2 split 50% 300.00 m=0.0001\n");
+	/* A negative margin (a loss) is credited as such. */
+	assert_int_equal(
+	    spm_store_exec(*state, "UPDATE deals SET margin = -500000 WHERE deal_id = 'D2'", &err),
+	    SPM_OK);
+	q.mode = SPM_ROUND_HALF_UP;
+	assert_string_equal(credits_q(*state, q, "2026-02-01", "2026-02-28"),
+	                    "a D2 split 50% 300.00 m=-25.00\n");
+}
+
+static void test_hierarchy_loop_ends(void **state)
+{
+	spm_error err;
+	/* The importer refuses loops; a store edited by hand may still have one. */
+	assert_int_equal(spm_store_exec(*state, "UPDATE reps SET manager_id = 'a' WHERE rep_id = 'm0'",
+	                                &err),
+	                 SPM_OK);
+	assert_int_equal(
+	    spm_store_exec(*state, "UPDATE territories SET parent_id = 'T11' WHERE territory_id = 'T'",
+	                   &err),
+	    SPM_OK);
+	spm_plan_credit r = default_rule();
+	r.roles = SPM_CREDIT_TEAM;
+	spm_credit_query q = query(&r);
+	q.rep_id = "a";
+	/* a is now above m0, hence above everyone and itself: never credited with its own lines
+	 * (D1 in January, its half of D2), once with each other line. */
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-01-31"), "");
+	assert_string_equal(credits_q(*state, q, "2026-02-01", "2026-02-28"),
+	                    "a D2 team 50% 300.00 via b\na D6 team 100% 100.00 via c\n");
+	r.roles = SPM_CREDIT_TERRITORY;
+	q = query(&r);
+	q.rep_id = "x";
+	/* x's T1 is now above T11, above T, above T1 again and T2: the walk ends, each once. */
+	assert_string_equal(credits_q(*state, q, "2026-01-01", "2026-03-31"),
+	                    "x D4 territory 100% 800.00 m=160.00\nx D5 territory 100% 200.00\n");
+}
+
+static void test_usage_errors(void **state)
+{
+	static const char *const v[] = {"x"};
+	spm_plan_credit r = default_rule();
+	spm_credit_query q = query(&r);
+	spm_error err;
+	int seen = 0;
+	q.last = day("2026-12-31");
+
+	assert_int_equal(spm_credits_ex(*state, NULL, stop_at_first, &seen, &err), SPM_EUSAGE);
+	assert_int_equal(spm_credits_ex(*state, &q, NULL, &seen, &err), SPM_EUSAGE);
+	q.rule = NULL;
+	assert_int_equal(spm_credits_ex(*state, &q, stop_at_first, &seen, &err), SPM_EUSAGE);
+	q.rule = &r;
+	q.mode = (spm_rounding)99;
+	assert_int_equal(spm_credits_ex(*state, &q, stop_at_first, &seen, &err), SPM_EUSAGE);
+	assert_non_null(strstr(err.message, "rounding"));
+	q.mode = SPM_ROUND_HALF_UP;
+	spm_plan_filter w = {NULL, {v, 1}};
+	r.where = &w;
+	r.nwhere = 1;
+	assert_int_equal(spm_credits_ex(*state, &q, stop_at_first, &seen, &err), SPM_EUSAGE);
+	w.field = "";
+	assert_int_equal(spm_credits_ex(*state, &q, stop_at_first, &seen, &err), SPM_EUSAGE);
+	w.field = "segment";
+	w.values.n = 0;
+	assert_int_equal(spm_credits_ex(*state, &q, stop_at_first, &seen, &err), SPM_EUSAGE);
+	assert_string_equal(err.message, "where 'segment': no values");
+	w.values.n = 1;
+	w.field = "seg\"ment";
+	assert_int_equal(spm_credits_ex(*state, &q, stop_at_first, &seen, &err), SPM_EUSAGE);
+	assert_string_equal(err.message, "where 'seg\"ment': an attribute name cannot hold '\"'");
+	assert_int_equal(seen, 0);
+}
+
+static int count_lines(void *ctx, const spm_credit_line *l)
+{
+	int *seen = ctx;
+	(void)l;
+	(*seen)++;
+	return 0;
+}
+
+static void test_store_faults(void **state)
+{
+	spm_plan_credit r = default_rule();
+	spm_credit_query q = query(&r);
+	spm_error err;
+	int seen = 0;
+	q.first = day("2026-01-01");
+	q.last = day("2026-03-31");
+
+	/* A share no import allows, so that the product does not fit. */
+	assert_int_equal(
+	    spm_store_exec(*state,
+	                   "UPDATE deals SET amount = 900000000000000000 WHERE deal_id = 'D2';"
+	                   "UPDATE credits SET share = 1000000000000 WHERE deal_id = 'D2'",
+	                   &err),
+	    SPM_OK);
+	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ERANGE);
+	assert_string_equal(err.message, "deal 'D2': amount times the share of rep 'a' is out of range");
+	assert_int_equal(spm_store_exec(*state,
+	                                "UPDATE deals SET amount = 1, margin = 900000000000000000"
+	                                " WHERE deal_id = 'D2'",
+	                                &err),
+	                 SPM_OK);
+	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ERANGE);
+	assert_string_equal(err.message, "deal 'D2': margin times the share of rep 'a' is out of range");
+	/* A date in the range's text order that is not a day. */
+	assert_int_equal(spm_store_exec(*state,
+	                                "DELETE FROM credits WHERE deal_id = 'D2';"
+	                                "UPDATE deals SET close_date = '2026-01-1x' WHERE deal_id = 'D1'",
+	                                &err),
+	                 SPM_OK);
+	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ESTORE);
+	assert_string_equal(err.message, "deal 'D1': date '2026-01-1x' is not a day");
+	/* An attribute column that is not JSON: the store's failure comes through. */
+	static const char *const v[] = {"smb"};
+	spm_plan_filter w = {"segment", {v, 1}};
+	r.where = &w;
+	r.nwhere = 1;
+	assert_int_equal(spm_store_exec(*state,
+	                                "UPDATE deals SET close_date = '2026-01-10' WHERE deal_id = 'D1';"
+	                                "UPDATE deals SET attrs = '{' WHERE deal_id = 'D2'",
+	                                &err),
+	                 SPM_OK);
+	seen = 0;
+	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ESTORE);
+	assert_non_null(strstr(err.message, "JSON"));
+	assert_int_equal(seen, 0);
+}
+
+static void test_role_names(void **state)
+{
+	(void)state;
+	assert_string_equal(spm_credit_role_name(SPM_ROLE_OWNER), "owner");
+	assert_string_equal(spm_credit_role_name(SPM_ROLE_SPLIT), "split");
+	assert_string_equal(spm_credit_role_name(SPM_ROLE_OVERLAY), "overlay");
+	assert_string_equal(spm_credit_role_name(SPM_ROLE_TEAM), "team");
+	assert_string_equal(spm_credit_role_name(SPM_ROLE_TERRITORY), "territory");
+	assert_string_equal(spm_credit_role_name((spm_credit_role)5), "?");
+	assert_int_equal(SPM_ROLE_OWNER, 0);
+	assert_int_equal(SPM_ROLE_TERRITORY, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_owner_and_split, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_overlays_and_filters, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_callback_stops, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_roles_of_the_org, setup_org, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_team_all_levels_and_direct, setup_org,
+	                                    teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_territory, setup_org, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_where, setup_org, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_window_and_cancellations, setup_org,
+	                                    teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_margin_rounding, setup_org, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_hierarchy_loop_ends, setup_org, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_usage_errors, setup_org, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_faults, setup_org, teststore_teardown),
+	    cmocka_unit_test(test_role_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
