@@ -44,7 +44,7 @@ int spm_fx_open(spm_fx **out, spm_store *st, spm_error *err)
 		free(fx);
 		return rc;
 	}
-	snprintf(fx->base, sizeof fx->base, "%s", rc == SPM_OK && strlen(base) == 3 ? base : "USD");
+	memcpy(fx->base, rc == SPM_OK && strlen(base) == 3 ? base : "USD", 4);
 	rc = spm_stmt_prepare(
 	    st, &fx->load,
 	    "SELECT date, rate FROM fx WHERE base = ?1 AND currency = ?2 ORDER BY date", err);

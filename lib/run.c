@@ -1,10 +1,12 @@
 /*
- * run.c - a commission run (see spm/run.h): for each plan, each rep assigned to it in the period,
- * each component: credits -> base in the plan's currency -> rate or table -> cap -> rounding, kept
- * as payout lines with their explanation, in one transaction.
+ * run.c - a commission run (see spm/run.h). For each plan: the seats (reps on the plan in the
+ * period), then one pass over the store per component, bonus and override that credits every seat
+ * at once (the credit lines come ordered by rep, like the seats, so they merge without lookups),
+ * the quotas in one query per component, and what was paid to date or is owed in one query each;
+ * then each seat is paid (pay.c) and its lines, credits and ledger movements are written.
  *
- * Every input the run reads (plans, credit lines, quotas) is fed to a SHA-256, so that a run can
- * say what it was computed from; the same inputs give the same lines.
+ * Every input the run reads (plans, seats, credit lines, quotas, paid-to-date, balances) is fed to
+ * a SHA-256, so that a run says what it was computed from; the same inputs give the same lines.
  */
 #include "spm/run.h"
 
@@ -13,35 +15,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pay.h"
+#include "spm/activity.h"
 #include "spm/credit.h"
 #include "spm/fx.h"
 #include "spm/rates.h"
 #include "spm/sha256.h"
 #include "util.h"
 
-#define MAX_STEPS 16
+/* A rep on a plan in the period: the days on it, and what was measured for it. */
+typedef struct seat {
+	char *rep;
+	spm_date from, to;   /* on the plan, within [window first, period last]: credits count */
+	int64_t on, of;      /* proration: days (or months) on the plan / in the window */
+	bool leaves;         /* the rep's last day falls in the period */
+	spm_measured *m;     /* per component */
+	spm_money *paid;     /* per component, and [ncomponents] the weighted line: paid to date */
+	int64_t *bonus;      /* per bonus: qualifying credit lines */
+	spm_money *team;     /* per override: the team's credited amount */
+	int64_t *team_lines; /* per override: its credit lines */
+	spm_money carried, drawn; /* ledger balances before the period (<= 0 when owed) */
+} seat;
 
 typedef struct run {
 	spm_store *st;
 	const spm_period *period;
+	spm_period window; /* the evaluation window: the period, or its quarter or year to date */
 	spm_fx *fx;
 	spm_sha256 inputs;
-	spm_stmt *quota, *line;
+	spm_stmt *line, *credit, *ledger, *claw;
+	int claw_rc; /* the clawback statement's last step */
 	int64_t run_id;
-	spm_buf explain;
+	spm_buf explain, scratch;
 	spm_payout_fn fn;
 	void *ctx;
 	spm_run_summary *sum;
-	/* the component being summed */
-	const spm_plan *plan;
-	spm_money base;
-	int64_t credits;
 	spm_error *err;
+	/* the plan being paid and its seats */
+	const spm_plan *plan;
+	const char *hash;
+	seat *seats;
+	size_t nseats, cursor;
+	/* what the current pass fills */
+	const char *target;               /* component, bonus or override name */
+	const spm_plan_component *comp;   /* a component's pass */
+	size_t index;                     /* its index */
+	enum { FILL_COMPONENT, FILL_BONUS, FILL_TEAM } fill;
 } run;
+
+static const char *const role_names[] = {"owner", "split", "overlay", "team", "territory"};
+
+static int nomem(spm_error *err)
+{
+	return spm_error_set(err, SPM_ENOMEM, "out of memory");
+}
 
 static void feed(run *r, const char *s)
 {
-	spm_sha256_update(&r->inputs, s, strlen(s) + 1);
+	spm_sha256_update(&r->inputs, s ? s : "", strlen(s ? s : "") + 1);
 }
 
 static void feed_int(run *r, int64_t v)
@@ -51,6 +82,31 @@ static void feed_int(run *r, int64_t v)
 	feed(r, buf);
 }
 
+static int bind_date(spm_stmt *s, int i, spm_date d)
+{
+	char buf[SPM_DATE_BUFSZ];
+	size_t n = spm_date_format(buf, sizeof buf, d);
+	return spm_stmt_bind_text(s, i, buf, n);
+}
+
+static int bind_str(spm_stmt *s, int i, const char *v)
+{
+	return v ? spm_stmt_bind_text(s, i, v, strlen(v)) : spm_stmt_bind_null(s, i);
+}
+
+static int read_date(spm_stmt *s, int col, spm_date *out, bool *has, spm_error *err)
+{
+	size_t n;
+	*has = !spm_stmt_is_null(s, col);
+	if (!*has)
+		return SPM_OK;
+	const char *t = spm_stmt_text(s, col, &n);
+	if (spm_date_parse(out, t, n, NULL, NULL))
+		return spm_error_set(err, SPM_ESTORE, "the store holds a bad date: '%s'", t);
+	return SPM_OK;
+}
+
+/* Runs sql with ?1 = a, ?2 = b (either may be NULL: not bound); *id gets column 0 of a row. */
 static int exec_bound(spm_store *st, const char *sql, const char *a, const char *b, int64_t *id,
                       spm_error *err)
 {
@@ -60,7 +116,7 @@ static int exec_bound(spm_store *st, const char *sql, const char *a, const char 
 		return rc;
 	if ((a && spm_stmt_bind_text(s, 1, a, strlen(a))) ||
 	    (b && spm_stmt_bind_text(s, 2, b, strlen(b))))
-		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+		rc = nomem(err);
 	else if ((rc = spm_stmt_step(s, err)) >= 0) {
 		if (id)
 			*id = rc == SPM_ROW ? spm_stmt_int64(s, 0) : 0;
@@ -70,9 +126,1008 @@ static int exec_bound(spm_store *st, const char *sql, const char *a, const char 
 	return rc;
 }
 
+/* ---- the seats ------------------------------------------------------------------------------ */
+
+static void seats_free(run *r)
+{
+	for (size_t i = 0; i < r->nseats; i++) {
+		seat *s = &r->seats[i];
+		free(s->rep);
+		free(s->m);
+		free(s->paid);
+		free(s->bonus);
+		free(s->team);
+		free(s->team_lines);
+	}
+	free(r->seats);
+	r->seats = NULL;
+	r->nseats = 0;
+}
+
+static int seat_new(run *r, const char *rep, size_t *cap)
+{
+	const spm_plan *p = r->plan;
+	if (r->nseats == *cap) {
+		size_t n = *cap ? *cap * 2 : 64;
+		seat *more = realloc(r->seats, n * sizeof *more);
+		if (!more)
+			return nomem(r->err);
+		r->seats = more;
+		*cap = n;
+	}
+	seat *s = &r->seats[r->nseats];
+	memset(s, 0, sizeof *s);
+	s->rep = strdup(rep);
+	s->m = calloc(p->ncomponents, sizeof *s->m);
+	s->paid = calloc(p->ncomponents + 1, sizeof *s->paid);
+	s->bonus = calloc(p->nbonuses + 1, sizeof *s->bonus);
+	s->team = calloc(p->noverrides + 1, sizeof *s->team);
+	s->team_lines = calloc(p->noverrides + 1, sizeof *s->team_lines);
+	r->nseats++;
+	if (!s->rep || !s->m || !s->paid || !s->bonus || !s->team || !s->team_lines)
+		return nomem(r->err);
+	return SPM_OK;
+}
+
+/* Months of the window whose 15th lies in [from, to]. */
+static int64_t months_on(const spm_period *w, spm_date from, spm_date to)
+{
+	int64_t n = 0;
+	int y, m, d;
+	spm_date_to_ymd(w->first, &y, &m, &d);
+	for (spm_date day = {w->first.days + 14}; day.days <= w->last.days;
+	     day = spm_date_add_months(day, 1))
+		n += day.days >= from.days && day.days <= to.days;
+	return n;
+}
+
+static int64_t months_in(const spm_period *w)
+{
+	return months_on(w, w->first, w->last);
+}
+
+/* One assignment row: the rep's span on the plan, added to the rep's seat. */
+static int add_assignment(run *r, spm_stmt *q, size_t *cap)
+{
+	const spm_plan *p = r->plan;
+	const spm_period *w = &r->window;
+	spm_date from, to, hire, end;
+	bool has_to, has_hire, has_end, has;
+	int rc;
+	const char *rep = spm_stmt_text(q, 0, NULL);
+
+	if ((rc = read_date(q, 1, &from, &has, r->err)) ||
+	    (rc = read_date(q, 2, &to, &has_to, r->err)) ||
+	    (rc = read_date(q, 3, &hire, &has_hire, r->err)) ||
+	    (rc = read_date(q, 4, &end, &has_end, r->err)))
+		return rc;
+	/* the span on the plan within the whole window, bounded by the plan and the employment */
+	spm_date lo = from, hi = has_to ? to : w->last;
+	if (lo.days < w->first.days)
+		lo = w->first;
+	if (lo.days < p->from.days)
+		lo = p->from;
+	if (has_hire && lo.days < hire.days)
+		lo = hire;
+	if (hi.days > w->last.days)
+		hi = w->last;
+	if (p->has_to && hi.days > p->to.days)
+		hi = p->to;
+	if (has_end && hi.days > end.days)
+		hi = end;
+	if (lo.days > hi.days || lo.days > r->period->last.days)
+		return SPM_OK;
+	spm_date upto = hi.days < r->period->last.days ? hi : r->period->last;
+	if (!r->nseats || strcmp(r->seats[r->nseats - 1].rep, rep) != 0) {
+		if ((rc = seat_new(r, rep, cap)))
+			return rc;
+		seat *s = &r->seats[r->nseats - 1];
+		s->from = lo;
+		s->to = upto;
+	}
+	seat *s = &r->seats[r->nseats - 1];
+	if (lo.days < s->from.days)
+		s->from = lo;
+	if (upto.days > s->to.days)
+		s->to = upto;
+	switch (p->proration) {
+	case SPM_PRORATE_DAYS:
+		s->on += spm_date_diff(lo, hi) + 1;
+		s->of = spm_period_days(w);
+		break;
+	case SPM_PRORATE_MONTHS:
+		s->on += months_on(w, lo, hi);
+		s->of = months_in(w);
+		break;
+	case SPM_PRORATE_NONE:
+		s->on = s->of = 1;
+		break;
+	}
+	if (s->on > s->of)
+		s->on = s->of;
+	s->leaves = has_end && end.days >= r->period->first.days && end.days <= r->period->last.days;
+	feed(r, rep);
+	feed_int(r, lo.days);
+	feed_int(r, hi.days);
+	return SPM_OK;
+}
+
+static int load_seats(run *r)
+{
+	spm_stmt *q = NULL;
+	size_t cap = 0;
+	int rc = spm_stmt_prepare(
+	    r->st, &q,
+	    "SELECT a.rep_id, a.from_date, a.to_date, p.hire_date, p.end_date FROM assignments a"
+	    " JOIN reps p ON p.rep_id = a.rep_id WHERE a.plan = ?1 AND a.from_date <= ?3"
+	    " AND (a.to_date IS NULL OR a.to_date >= ?2) ORDER BY a.rep_id, a.from_date",
+	    r->err);
+	if (rc)
+		return rc;
+	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->window.first) ||
+	    bind_date(q, 3, r->period->last))
+		rc = nomem(r->err);
+	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW)
+		rc = add_assignment(r, q, &cap);
+	spm_stmt_finalize(q);
+	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
+/* The seat of rep, moving the merge cursor forward (passes come in rep order). */
+static seat *seat_of(run *r, const char *rep)
+{
+	while (r->cursor < r->nseats && strcmp(r->seats[r->cursor].rep, rep) < 0)
+		r->cursor++;
+	if (r->cursor < r->nseats && strcmp(r->seats[r->cursor].rep, rep) == 0)
+		return &r->seats[r->cursor];
+	return NULL;
+}
+
+/* m × the seat's proration, rounded with the plan's mode. */
+static int prorate(run *r, const seat *s, spm_money m, spm_money *out)
+{
+	if (s->on == s->of) {
+		*out = m;
+		return SPM_OK;
+	}
+	if (spm_money_mul_ratio(out, m, (spm_rate){s->on}, (spm_rate){s->of}, r->plan->rounding))
+		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': prorated amount out of range",
+		                     s->rep);
+	return SPM_OK;
+}
+
+/* ---- passes over the store ------------------------------------------------------------------ */
+
+static int store_credit(run *r, const spm_credit_line *l, const char *cur, spm_money converted)
+{
+	spm_stmt *s = r->credit;
+	char day[SPM_DATE_BUFSZ];
+	size_t n = spm_date_format(day, sizeof day, l->date);
+	int rc;
+	spm_stmt_reset(s);
+	rc = spm_stmt_bind_int64(s, 1, r->run_id);
+	rc |= bind_str(s, 2, l->rep_id);
+	rc |= bind_str(s, 3, r->plan->name);
+	rc |= bind_str(s, 4, r->target);
+	rc |= bind_str(s, 5, l->deal_id);
+	rc |= bind_str(s, 6, role_names[l->role]);
+	rc |= spm_stmt_bind_int64(s, 7, l->share.units);
+	rc |= spm_stmt_bind_text(s, 8, day, n);
+	rc |= spm_stmt_bind_int64(s, 9, l->amount.units);
+	rc |= bind_str(s, 10, cur);
+	rc |= spm_stmt_bind_int64(s, 11, converted.units);
+	if (rc)
+		return nomem(r->err);
+	return (rc = spm_stmt_step(s, r->err)) < 0 ? rc : SPM_OK;
+}
+
+static int on_credit(void *ctx, const spm_credit_line *l)
+{
+	run *r = ctx;
+	const spm_plan *p = r->plan;
+	seat *s = seat_of(r, l->rep_id);
+	spm_money amount, converted;
+	int rc;
+
+	if (!s || l->date.days < s->from.days || l->date.days > s->to.days)
+		return SPM_OK;
+	bool margin = r->fill == FILL_COMPONENT && r->comp->measure == SPM_MEASURE_MARGIN;
+	amount = margin ? (l->has_margin ? l->margin : (spm_money){0}) : l->amount;
+	const char *cur = l->currency ? l->currency : p->currency;
+	spm_date day = p->fx_date == SPM_FX_CLOSE_DATE ? l->date : r->period->last;
+	if ((rc = spm_fx_convert(r->fx, amount, cur, p->currency, day, p->rounding, &converted,
+	                         r->err)))
+		return rc;
+	if (r->fill == FILL_COMPONENT && r->comp->has_deal_cap &&
+	    converted.units > r->comp->deal_cap.units)
+		converted = r->comp->deal_cap;
+	switch (r->fill) {
+	case FILL_COMPONENT: {
+		spm_measured *m = &s->m[r->index];
+		spm_money add = converted;
+		if (r->comp->measure == SPM_MEASURE_COUNT)
+			add.units = SPM_MONEY_ONE;
+		if (spm_money_add(&m->base, m->base, add))
+			return spm_error_set(r->err, SPM_ERANGE,
+			                     "rep '%s': credited total out of range", s->rep);
+		m->credits++;
+		break;
+	}
+	case FILL_BONUS:
+		s->bonus[r->index]++;
+		break;
+	case FILL_TEAM:
+		if (spm_money_add(&s->team[r->index], s->team[r->index], converted))
+			return spm_error_set(r->err, SPM_ERANGE,
+			                     "rep '%s': team total out of range", s->rep);
+		s->team_lines[r->index]++;
+		break;
+	}
+	feed(r, l->rep_id);
+	feed(r, l->deal_id);
+	feed_int(r, l->role);
+	feed_int(r, l->share.units);
+	feed_int(r, converted.units);
+	feed_int(r, l->date.days);
+	return store_credit(r, l, cur, converted);
+}
+
+static int on_activities(void *ctx, const char *rep, int64_t count)
+{
+	run *r = ctx;
+	seat *s = seat_of(r, rep);
+	if (!s)
+		return SPM_OK;
+	spm_measured *m = &s->m[r->index];
+	if (spm_money_from_int(&m->base, count))
+		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': activities out of range", rep);
+	m->credits = count;
+	feed(r, rep);
+	feed_int(r, count);
+	return SPM_OK;
+}
+
+/* Credits every seat by `rule` over [first, last] into what r->fill says. */
+static int credit_pass(run *r, const spm_plan_credit *rule, spm_date first, spm_date last)
+{
+	r->cursor = 0;
+	feed(r, r->target);
+	return spm_credits(r->st, rule, first, last, NULL, r->plan->rounding, on_credit, r, r->err);
+}
+
+/* Every seat's quota of component k for the window, converted and prorated. */
+static int quota_pass(run *r, size_t k)
+{
+	const spm_plan *p = r->plan;
+	const spm_plan_component *c = &p->components[k];
+	char name[SPM_PERIOD_BUFSZ];
+	spm_stmt *q = NULL;
+	int rc;
+
+	spm_period_format(name, sizeof name, &r->window);
+	if ((rc = spm_stmt_prepare(r->st, &q,
+	                           "SELECT scope_id, amount, currency FROM quotas WHERE scope = 'rep'"
+	                           " AND period = ?1 AND metric = ?2 ORDER BY scope_id",
+	                           r->err)))
+		return rc;
+	if (bind_str(q, 1, name) || bind_str(q, 2, c->quota))
+		rc = nomem(r->err);
+	r->cursor = 0;
+	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
+		if (!s)
+			continue;
+		spm_money quota = {spm_stmt_int64(q, 1)};
+		const char *cur = spm_stmt_is_null(q, 2) ? p->currency : spm_stmt_text(q, 2, NULL);
+		if ((rc = spm_fx_convert(r->fx, quota, cur, p->currency, r->period->last,
+		                         p->rounding, &quota, r->err)) ||
+		    (rc = prorate(r, s, quota, &s->m[k].quota)))
+			break;
+		s->m[k].has_quota = true;
+		feed(r, s->rep);
+		feed_int(r, s->m[k].quota.units);
+	}
+	spm_stmt_finalize(q);
+	if (rc != SPM_DONE)
+		return rc;
+	for (size_t i = 0; i < r->nseats; i++)
+		if (!r->seats[i].m[k].has_quota)
+			return spm_error_set(r->err, SPM_EDATA, "rep '%s' has no '%s' quota for %s",
+			                     r->seats[i].rep, c->quota, name);
+	return SPM_OK;
+}
+
+static int component_index(const spm_plan *p, const char *name)
+{
+	for (size_t k = 0; k < p->ncomponents; k++)
+		if (strcmp(p->components[k].name, name) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* What each seat was paid to date in the window's earlier periods, per component. */
+static int paid_pass(run *r)
+{
+	spm_stmt *q = NULL;
+	int rc = spm_stmt_prepare(
+	    r->st, &q,
+	    "SELECT l.rep_id, l.component, sum(l.amount) FROM payout_lines l"
+	    " JOIN runs n ON n.run_id = l.run_id WHERE l.plan = ?1 AND l.kind = 'commission'"
+	    " AND n.period_first >= ?2 AND n.period_last < ?3"
+	    " GROUP BY l.rep_id, l.component ORDER BY l.rep_id, l.component",
+	    r->err);
+	if (rc)
+		return rc;
+	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->window.first) ||
+	    bind_date(q, 3, r->period->first))
+		rc = nomem(r->err);
+	r->cursor = 0;
+	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
+		if (!s)
+			continue;
+		int k = spm_stmt_is_null(q, 1) ? (int)r->plan->ncomponents
+		                               : component_index(r->plan, spm_stmt_text(q, 1, NULL));
+		if (k < 0)
+			continue; /* a component the plan no longer has */
+		s->paid[k].units = spm_stmt_int64(q, 2);
+		feed(r, s->rep);
+		feed_int(r, k);
+		feed_int(r, s->paid[k].units);
+	}
+	spm_stmt_finalize(q);
+	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
+/* Each seat's ledger balances before the period: carried negative pay and recoverable draws. */
+static int balance_pass(run *r)
+{
+	spm_stmt *q = NULL;
+	int rc = spm_stmt_prepare(
+	    r->st, &q,
+	    "SELECT g.rep_id, g.kind = 'carry' OR g.kind = 'clawback', sum(g.amount) FROM ledger g"
+	    " JOIN runs n ON n.run_id = g.run_id WHERE g.plan = ?1 AND n.period_last < ?2"
+	    " GROUP BY 1, 2 ORDER BY 1, 2",
+	    r->err);
+	if (rc)
+		return rc;
+	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->period->first))
+		rc = nomem(r->err);
+	r->cursor = 0;
+	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
+		if (!s)
+			continue;
+		spm_money v = {spm_stmt_int64(q, 2)};
+		if (spm_stmt_int64(q, 1))
+			s->carried = v;
+		else
+			s->drawn = v;
+		feed(r, s->rep);
+		feed_int(r, v.units);
+	}
+	spm_stmt_finalize(q);
+	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
+static int measure_plan(run *r)
+{
+	const spm_plan *p = r->plan;
+	int rc;
+
+	for (size_t k = 0; k < p->ncomponents; k++) {
+		const spm_plan_component *c = &p->components[k];
+		r->fill = FILL_COMPONENT;
+		r->comp = c;
+		r->index = k;
+		r->target = c->name;
+		if (c->measure == SPM_MEASURE_ACTIVITIES) {
+			r->cursor = 0;
+			rc = spm_activity_counts(r->st, &c->activity_kinds, r->window.first,
+			                         r->period->last, NULL, on_activities, r, r->err);
+		} else {
+			rc = credit_pass(r, &c->credit, r->window.first, r->period->last);
+		}
+		if (rc || (c->quota && (rc = quota_pass(r, k))))
+			return rc;
+	}
+	r->fill = FILL_BONUS;
+	for (size_t k = 0; k < p->nbonuses; k++) {
+		r->index = k;
+		r->target = p->bonuses[k].name;
+		if (p->bonuses[k].kind == SPM_BONUS_PER_DEAL &&
+		    (rc = credit_pass(r, &p->bonuses[k].credit, r->period->first, r->period->last)))
+			return rc;
+	}
+	r->fill = FILL_TEAM;
+	for (size_t k = 0; k < p->noverrides; k++) {
+		const spm_plan_override *o = &p->overrides[k];
+		spm_plan_credit rule = o->credit;
+		rule.roles = SPM_CREDIT_TEAM;
+		r->index = k;
+		r->target = o->name;
+		r->cursor = 0;
+		feed(r, r->target);
+		spm_credit_query cq = {.rule = &rule,
+		                       .first = r->period->first,
+		                       .last = r->period->last,
+		                       .mode = p->rounding,
+		                       .team_direct_only = !o->all_levels};
+		if ((rc = spm_credits_ex(r->st, &cq, on_credit, r, r->err)))
+			return rc;
+	}
+	if ((p->evaluation != SPM_EVAL_PERIOD && (rc = paid_pass(r))) || (rc = balance_pass(r)))
+		return rc;
+	return SPM_OK;
+}
+
+/* ---- the lines of a seat -------------------------------------------------------------------- */
+
+typedef struct line {
+	const char *component, *kind, *reference, *reason;
+	spm_money amount;
+	const spm_measured *m;
+	const spm_earned *e;
+} line;
+
+static int emit(run *r, seat *s, const line *l, spm_money *total)
+{
+	const spm_plan *p = r->plan;
+	spm_stmt *q = r->line;
+	spm_payout out = {s->rep, p->name, l->component, l->kind, 0, {0}, false, {0}, {0}, {0},
+	                  {0}, l->amount, p->currency, l->reference, l->reason, r->explain.data};
+	int rc;
+
+	if (l->m) {
+		out.credits = l->m->credits;
+		out.base = l->m->base;
+		out.has_quota = l->m->has_quota;
+		out.quota = l->m->quota;
+	}
+	if (l->e) {
+		out.attainment = l->e->attainment;
+		out.earned = l->e->earned;
+		out.cut = l->e->cut;
+	}
+	if (spm_money_add(total, *total, l->amount))
+		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': total pay out of range", s->rep);
+	spm_stmt_reset(q);
+	rc = spm_stmt_bind_int64(q, 1, r->run_id);
+	rc |= bind_str(q, 2, s->rep);
+	rc |= spm_stmt_bind_text(q, 3, r->hash, 64);
+	rc |= bind_str(q, 4, p->name);
+	rc |= bind_str(q, 5, l->component);
+	rc |= bind_str(q, 6, l->kind);
+	rc |= spm_stmt_bind_int64(q, 7, l->amount.units);
+	rc |= spm_stmt_bind_text(q, 8, p->currency, 3);
+	rc |= l->m ? spm_stmt_bind_int64(q, 9, l->m->base.units) : spm_stmt_bind_null(q, 9);
+	rc |= l->e ? spm_stmt_bind_int64(q, 10, l->e->capped.units) : spm_stmt_bind_null(q, 10);
+	rc |= bind_str(q, 11, l->reference);
+	rc |= bind_str(q, 12, l->reason);
+	rc |= spm_stmt_bind_text(q, 13, r->explain.data, r->explain.len);
+	if (rc)
+		return nomem(r->err);
+	if ((rc = spm_stmt_step(q, r->err)) < 0)
+		return rc;
+	r->sum->lines++;
+	return r->fn ? r->fn(r->ctx, &out) : SPM_OK;
+}
+
+static int ledger(run *r, seat *s, const char *kind, spm_money amount, const char *note)
+{
+	spm_stmt *q = r->ledger;
+	char name[SPM_PERIOD_BUFSZ];
+	int rc;
+	if (amount.units == 0)
+		return SPM_OK;
+	spm_period_format(name, sizeof name, r->period);
+	spm_stmt_reset(q);
+	rc = bind_str(q, 1, s->rep);
+	rc |= bind_str(q, 2, name);
+	rc |= bind_str(q, 3, kind);
+	rc |= spm_stmt_bind_int64(q, 4, amount.units);
+	rc |= spm_stmt_bind_text(q, 5, r->plan->currency, 3);
+	rc |= spm_stmt_bind_int64(q, 6, r->run_id);
+	rc |= bind_str(q, 7, note);
+	rc |= bind_str(q, 8, r->plan->name);
+	if (rc)
+		return nomem(r->err);
+	return (rc = spm_stmt_step(q, r->err)) < 0 ? rc : SPM_OK;
+}
+
+/* Rounds a line's amount to the plan's place when the plan rounds each line. */
+static int round_line(run *r, spm_money in, spm_money *out)
+{
+	const spm_plan *p = r->plan;
+	if (p->rounding_on != SPM_ROUND_EACH_LINE) {
+		*out = in;
+		return SPM_OK;
+	}
+	if (spm_money_round(out, in, p->rounding_places, p->rounding))
+		return spm_error_set(r->err, SPM_ERANGE, "pay out of range");
+	return SPM_OK;
+}
+
+static int explain_open(run *r)
+{
+	spm_buf_clear(&r->explain);
+	return spm_buf_append_char(&r->explain, '{') ? nomem(r->err) : SPM_OK;
+}
+
+static int explain_close(run *r)
+{
+	const spm_plan *p = r->plan;
+	if (spm_buf_printf(&r->explain, "%s\"rounding\":\"%s to %d places%s\"}",
+	                   r->explain.len > 1 ? "," : "", spm_rounding_name(p->rounding),
+	                   p->rounding_places,
+	                   p->rounding_on == SPM_ROUND_TOTAL ? " on the total" : ""))
+		return nomem(r->err);
+	return SPM_OK;
+}
+
+static int explain_money(run *r, const char *key, spm_money m)
+{
+	char v[SPM_NUM_BUFSZ];
+	spm_money_format(v, sizeof v, m, 2);
+	return spm_buf_printf(&r->explain, "%s\"%s\":\"%s\"", r->explain.len > 1 ? "," : "", key,
+	                      v)
+	           ? nomem(r->err)
+	           : SPM_OK;
+}
+
+/* Pay = what the window earned, less what its earlier periods paid: the true-up. */
+static int commission(run *r, seat *s, const char *component, size_t slot, const spm_measured *m,
+                      const spm_earned *e, spm_money *total)
+{
+	spm_money earned, pay;
+	int rc;
+	if ((rc = round_line(r, e->capped, &earned)))
+		return rc;
+	if (spm_money_sub(&pay, earned, s->paid[slot]))
+		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': pay out of range", s->rep);
+	if (r->plan->evaluation != SPM_EVAL_PERIOD &&
+	    ((rc = explain_money(r, "earned_to_date", earned)) ||
+	     (rc = explain_money(r, "paid_to_date", s->paid[slot]))))
+		return rc;
+	if ((rc = explain_close(r)))
+		return rc;
+	line l = {component, "commission", NULL, NULL, pay, m, e};
+	return emit(r, s, &l, total);
+}
+
+static int pay_components(run *r, seat *s, spm_earned *earned, spm_money *total)
+{
+	const spm_plan *p = r->plan;
+	int rc;
+
+	for (size_t k = 0; k < p->ncomponents; k++) {
+		const spm_plan_component *c = &p->components[k];
+		spm_measured *m = &s->m[k];
+		if (c->pay == SPM_PAY_CURVE) {
+			spm_money target = c->curve.target;
+			if (!c->curve.has_target &&
+			    spm_money_mul_rate(&target, p->target_incentive, c->weight, p->rounding))
+				return spm_error_set(r->err, SPM_ERANGE, "target out of range");
+			if ((rc = prorate(r, s, target, &m->target)))
+				return rc;
+		}
+		if ((rc = spm_pay_component(p, c, m, &earned[k], r->err))) {
+			spm_error_locate(r->err, p->source, c->line, NULL);
+			return rc;
+		}
+		if (c->pay == SPM_PAY_NONE)
+			continue;
+		if ((rc = explain_open(r)))
+			return rc;
+		if (spm_pay_explain(&r->explain, p, c, m, &earned[k]))
+			return nomem(r->err);
+		if ((rc = commission(r, s, c->name, k, m, &earned[k], total)))
+			return rc;
+	}
+	if (p->curve_on != SPM_CURVE_WEIGHTED)
+		return SPM_OK;
+	/* the plan's curve on the weighted attainment, paid once */
+	spm_rate weighted = {0};
+	spm_measured wm = {0};
+	spm_earned we = {0};
+	if ((rc = explain_open(r)) || spm_buf_append_str(&r->explain, "\"components\":["))
+		return rc ? rc : nomem(r->err);
+	for (size_t k = 0; k < p->ncomponents; k++) {
+		spm_rate part;
+		char a[SPM_NUM_BUFSZ], w[SPM_NUM_BUFSZ];
+		if (spm_rate_mul(&part, earned[k].attainment, p->components[k].weight,
+		                 SPM_ROUND_DOWN) ||
+		    spm_money_add((spm_money *)&weighted, (spm_money){weighted.units},
+		                  (spm_money){part.units}))
+			return spm_error_set(r->err, SPM_ERANGE, "weighted attainment out of range");
+		spm_rate_format(a, sizeof a, earned[k].attainment, true);
+		spm_rate_format(w, sizeof w, p->components[k].weight, true);
+		if (spm_buf_printf(&r->explain, "%s{\"component\":\"%s\",\"attainment\":\"%s\","
+		                   "\"weight\":\"%s\"}", k ? "," : "", p->components[k].name, a, w))
+			return nomem(r->err);
+	}
+	spm_money target = p->curve.has_target ? p->curve.target : p->target_incentive;
+	if ((rc = prorate(r, s, target, &wm.target)))
+		return rc;
+	we.attainment = weighted;
+	if ((rc = spm_curve_payout(p->curve.points, p->curve.npoints, weighted, p->rounding,
+	                           &we.payout, r->err)) ||
+	    (rc = spm_curve_pay(p->curve.points, p->curve.npoints, weighted, wm.target, p->rounding,
+	                        &we.earned, r->err)))
+		return rc;
+	we.capped = we.earned;
+	char a[SPM_NUM_BUFSZ], po[SPM_NUM_BUFSZ];
+	spm_rate_format(a, sizeof a, weighted, true);
+	spm_rate_format(po, sizeof po, we.payout, true);
+	if (spm_buf_printf(&r->explain, "],\"weighted_attainment\":\"%s\",\"payout\":\"%s\"", a,
+	                   po) ||
+	    (rc = explain_money(r, "target", wm.target)) || (rc = explain_money(r, "earned", we.earned)))
+		return rc ? rc : nomem(r->err);
+	return commission(r, s, NULL, p->ncomponents, &wm, &we, total);
+}
+
+static int pay_bonuses(run *r, seat *s, const spm_earned *earned, spm_money *total)
+{
+	const spm_plan *p = r->plan;
+	int rc;
+	for (size_t k = 0; k < p->nbonuses; k++) {
+		const spm_plan_bonus *b = &p->bonuses[k];
+		spm_money amount = {0};
+		if (b->component) {
+			int c = component_index(p, b->component);
+			if (c < 0 || earned[c].attainment.units < b->min_attainment.units)
+				continue;
+		}
+		if (b->kind == SPM_BONUS_FIXED) {
+			if (b->has_window && (b->from.days > r->period->last.days ||
+			                      b->to.days < r->period->first.days))
+				continue;
+			amount = b->amount;
+			if (b->prorate && (rc = prorate(r, s, amount, &amount)))
+				return rc;
+		} else if (spm_money_mul_ratio(&amount, b->amount, (spm_rate){s->bonus[k]},
+		                               (spm_rate){1}, p->rounding)) {
+			return spm_error_set(r->err, SPM_ERANGE, "rep '%s': bonus out of range",
+			                     s->rep);
+		}
+		if (amount.units == 0)
+			continue;
+		if ((rc = round_line(r, amount, &amount)) || (rc = explain_open(r)))
+			return rc;
+		if (b->kind == SPM_BONUS_PER_DEAL) {
+			if (spm_buf_printf(&r->explain, "\"deals\":%" PRId64, s->bonus[k]) ||
+			    (rc = explain_money(r, "per_deal", b->amount)))
+				return rc ? rc : nomem(r->err);
+		} else if ((rc = explain_money(r, "amount", b->amount))) {
+			return rc;
+		}
+		if (b->component) {
+			char v[SPM_NUM_BUFSZ];
+			spm_rate_format(v, sizeof v, b->min_attainment, true);
+			if (spm_buf_printf(&r->explain, ",\"when\":\"%s attainment at least %s\"",
+			                   b->component, v))
+				return nomem(r->err);
+		}
+		if ((rc = explain_close(r)))
+			return rc;
+		line l = {b->name, "bonus", NULL, NULL, amount, NULL, NULL};
+		if ((rc = emit(r, s, &l, total)))
+			return rc;
+	}
+	return SPM_OK;
+}
+
+static int pay_overrides(run *r, seat *s, spm_money *total)
+{
+	const spm_plan *p = r->plan;
+	int rc;
+	for (size_t k = 0; k < p->noverrides; k++) {
+		const spm_plan_override *o = &p->overrides[k];
+		spm_money base = s->team[k], amount;
+		if (o->has_above)
+			base.units = base.units > o->above.units ? base.units - o->above.units : 0;
+		if (spm_money_mul_rate(&amount, base, o->rate, p->rounding))
+			return spm_error_set(r->err, SPM_ERANGE, "rep '%s': override out of range",
+			                     s->rep);
+		if (s->team_lines[k] == 0)
+			continue;
+		if ((rc = round_line(r, amount, &amount)) || (rc = explain_open(r)) ||
+		    (rc = explain_money(r, "team_credited", s->team[k])))
+			return rc;
+		if (spm_buf_printf(&r->explain, ",\"team_credits\":%" PRId64, s->team_lines[k]))
+			return nomem(r->err);
+		if (o->has_above && ((rc = explain_money(r, "above", o->above)) ||
+		                     (rc = explain_money(r, "paying_base", base))))
+			return rc;
+		char v[SPM_NUM_BUFSZ];
+		spm_rate_format(v, sizeof v, o->rate, true);
+		if (spm_buf_printf(&r->explain, ",\"rate\":\"%s\",\"levels\":\"%s\"", v,
+		                   o->all_levels ? "all" : "direct"))
+			return nomem(r->err);
+		if ((rc = explain_close(r)))
+			return rc;
+		spm_measured m = {base, s->team_lines[k], false, {0}, {0}};
+		line l = {o->name, "override", NULL, NULL, amount, &m, NULL};
+		if ((rc = emit(r, s, &l, total)))
+			return rc;
+	}
+	return SPM_OK;
+}
+
+/* The plan's cap on the period's commissions, bonuses and overrides: a negative line. */
+static int plan_cap(run *r, seat *s, spm_money *total)
+{
+	const spm_plan *p = r->plan;
+	int rc;
+	if (!p->has_cap || total->units <= p->cap.units)
+		return SPM_OK;
+	spm_money cut = {p->cap.units - total->units};
+	if ((rc = explain_open(r)) || (rc = explain_money(r, "before_cap", *total)) ||
+	    (rc = explain_money(r, "cap", p->cap)) || (rc = explain_close(r)))
+		return rc;
+	line l = {NULL, "cap", NULL, "the plan's cap per period", cut, NULL, NULL};
+	return emit(r, s, &l, total);
+}
+
+/*
+ * Deals cancelled in the period and paid in a period before the window, within the plan's
+ * clawback days: the statement is opened once per plan and read along the seats (both in rep
+ * order).
+ */
+static int clawbacks_open(run *r)
+{
+	const spm_plan *p = r->plan;
+	int rc;
+	r->claw_rc = SPM_DONE;
+	if (!p->has_clawback)
+		return SPM_OK;
+	rc = spm_stmt_prepare(
+	    r->st, &r->claw,
+	    "SELECT c.rep_id, c.component, c.deal_id, c.converted, n.period, l.earned, l.base,"
+	    " d.cancel_date FROM deals d JOIN payout_credits c ON c.deal_id = d.deal_id"
+	    " JOIN runs n ON n.run_id = c.run_id"
+	    " JOIN payout_lines l ON l.run_id = c.run_id AND l.rep_id = c.rep_id"
+	    " AND l.plan = c.plan AND l.component = c.component AND l.kind = 'commission'"
+	    " WHERE d.cancel_date BETWEEN ?2 AND ?3 AND c.plan = ?1 AND n.period_last < ?4"
+	    " AND julianday(d.cancel_date) - julianday(c.date) <= ?5" /* SQLite */
+	    " AND n.run_id = (SELECT max(c2.run_id) FROM payout_credits c2"
+	    " JOIN runs n2 ON n2.run_id = c2.run_id WHERE c2.deal_id = c.deal_id"
+	    " AND c2.rep_id = c.rep_id AND c2.plan = c.plan AND c2.component = c.component"
+	    " AND n2.period_last < ?4)"
+	    " ORDER BY c.rep_id, c.deal_id, c.component, c.role",
+	    r->err);
+	if (rc)
+		return rc;
+	if (bind_str(r->claw, 1, p->name) || bind_date(r->claw, 2, r->period->first) ||
+	    bind_date(r->claw, 3, r->period->last) || bind_date(r->claw, 4, r->window.first) ||
+	    spm_stmt_bind_int64(r->claw, 5, p->clawback_days))
+		return nomem(r->err);
+	r->claw_rc = spm_stmt_step(r->claw, r->err);
+	return r->claw_rc < 0 ? r->claw_rc : SPM_OK;
+}
+
+/* One clawback line: the deal's credit at the rate its component earned when it was paid. */
+static int clawback(run *r, seat *s, spm_money *total)
+{
+	const spm_plan *p = r->plan;
+	spm_stmt *q = r->claw;
+	spm_money credited = {spm_stmt_int64(q, 3)}, earned = {spm_stmt_int64(q, 5)};
+	spm_money base = {spm_stmt_int64(q, 6)}, back = {0};
+	char ref[512], why[512];
+	int rc;
+
+	if (base.units > 0 && spm_money_mul_ratio(&back, credited, (spm_rate){earned.units},
+	                                          (spm_rate){base.units}, p->rounding))
+		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': clawback out of range", s->rep);
+	back.units = -back.units;
+	if ((rc = round_line(r, back, &back)))
+		return rc;
+	snprintf(ref, sizeof ref, "%s:%s:%s", spm_stmt_text(q, 4, NULL), spm_stmt_text(q, 1, NULL),
+	         spm_stmt_text(q, 2, NULL));
+	snprintf(why, sizeof why, "deal %s cancelled on %s", spm_stmt_text(q, 2, NULL),
+	         spm_stmt_text(q, 7, NULL));
+	if ((rc = explain_open(r)) || (rc = explain_money(r, "credited", credited)) ||
+	    (rc = explain_money(r, "earned_then", earned)) ||
+	    (rc = explain_money(r, "base_then", base)) || (rc = explain_close(r)))
+		return rc;
+	feed(r, ref);
+	feed_int(r, back.units);
+	line l = {spm_stmt_text(q, 1, NULL), "clawback", ref, why, back, NULL, NULL};
+	return emit(r, s, &l, total);
+}
+
+static int clawbacks(run *r, seat *s, spm_money *total)
+{
+	int rc;
+	while (r->claw_rc == SPM_ROW) {
+		int order = strcmp(spm_stmt_text(r->claw, 0, NULL), s->rep);
+		if (order > 0)
+			break;
+		if (order == 0 && (rc = clawback(r, s, total)))
+			return rc;
+		r->claw_rc = spm_stmt_step(r->claw, r->err);
+	}
+	return r->claw_rc < 0 ? r->claw_rc : SPM_OK;
+}
+
+/* Negative pay carried or paid, draws topped up or recovered, a leaver's balance settled. */
+static int settle_seat(run *r, seat *s, spm_money total)
+{
+	const spm_plan *p = r->plan;
+	spm_settle st = {.net = total, .carried = s->carried, .drawn = s->drawn, .leaves = s->leaves};
+	int rc;
+
+	if (p->draw.set && (rc = prorate(r, s, p->draw.amount, &st.draw)))
+		return rc;
+	if ((rc = spm_pay_settle(p, &st, r->err)))
+		return rc;
+	struct {
+		spm_money amount;
+		const char *kind, *reason, *ledger_kind;
+		int64_t sign;
+	} moves[] = {
+	    {st.carry_in, "carry", "negative pay carried to the next period", "carry", -1},
+	    {st.carry_out, "carry", "negative pay carried from an earlier period", "carry", -1},
+	    {st.top_up, "draw", "the draw tops up pay below it", "draw", p->draw.recoverable ? -1 : 0},
+	    {st.recovery, "recovery", "an earlier draw recovered", "recovery", -1},
+	    {st.settlement, "settlement", "the draw's balance recovered on leaving", "settlement",
+	     -1},
+	};
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+		if (moves[i].amount.units == 0)
+			continue;
+		if ((rc = explain_open(r)) || (rc = explain_money(r, "net_before", st.net)) ||
+		    (rc = explain_money(r, "carried_before", s->carried)) ||
+		    (p->draw.set && ((rc = explain_money(r, "draw", st.draw)) ||
+		                     (rc = explain_money(r, "drawn_before", s->drawn)))) ||
+		    (rc = explain_close(r)))
+			return rc;
+		line l = {NULL, moves[i].kind, NULL, moves[i].reason, moves[i].amount, NULL, NULL};
+		spm_money ignored = {0};
+		if ((rc = emit(r, s, &l, &ignored)) ||
+		    (moves[i].sign && (rc = ledger(r, s, moves[i].ledger_kind,
+		                                   (spm_money){moves[i].sign * moves[i].amount.units},
+		                                   moves[i].reason))))
+			return rc;
+	}
+	if (st.forgiven.units &&
+	    (rc = ledger(r, s, "settlement", st.forgiven, "the draw's balance forgiven on leaving")))
+		return rc;
+	return SPM_OK;
+}
+
+/* Lines kept at 4 decimals are brought to the plan's place by one line on the total. */
+static int round_total(run *r, seat *s, spm_money *total)
+{
+	const spm_plan *p = r->plan;
+	spm_money rounded;
+	int rc;
+	if (p->rounding_on != SPM_ROUND_TOTAL)
+		return SPM_OK;
+	if (spm_money_round(&rounded, *total, p->rounding_places, p->rounding))
+		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': pay out of range", s->rep);
+	if (rounded.units == total->units)
+		return SPM_OK;
+	if ((rc = explain_open(r)) || (rc = explain_money(r, "before_rounding", *total)) ||
+	    (rc = explain_close(r)))
+		return rc;
+	line l = {NULL, "rounding", NULL, "the total rounded to the plan's place",
+	          {rounded.units - total->units}, NULL, NULL};
+	return emit(r, s, &l, total);
+}
+
+static int pay_seat(run *r, seat *s)
+{
+	const spm_plan *p = r->plan;
+	spm_earned *earned = calloc(p->ncomponents, sizeof *earned);
+	spm_money total = {0};
+	int rc;
+
+	if (!earned)
+		return nomem(r->err);
+	if (!(rc = pay_components(r, s, earned, &total)) &&
+	    !(rc = pay_bonuses(r, s, earned, &total)) && !(rc = pay_overrides(r, s, &total)) &&
+	    !(rc = plan_cap(r, s, &total)) && !(rc = clawbacks(r, s, &total)) &&
+	    !(rc = round_total(r, s, &total)))
+		rc = settle_seat(r, s, total);
+	free(earned);
+	return rc;
+}
+
+/* The window a plan evaluates in: the period, or the quarter or year to date. */
+static int window_of(const spm_plan *p, const spm_period *period, const spm_fiscal *fiscal,
+                     spm_period *w, spm_error *err)
+{
+	spm_period_kind kind = p->evaluation == SPM_EVAL_QUARTER_TO_DATE ? SPM_PERIOD_QUARTER
+	                       : p->evaluation == SPM_EVAL_YEAR_TO_DATE  ? SPM_PERIOD_YEAR
+	                                                                 : period->kind;
+	if (kind <= period->kind) {
+		*w = *period;
+		return SPM_OK;
+	}
+	if (spm_period_of(w, period->first, kind, period->fiscal ? fiscal : NULL))
+		return spm_error_set(err, SPM_EUSAGE, "no window for the period");
+	return SPM_OK;
+}
+
+static int pay_plan(run *r, const spm_run_plan *rp, const char *hash, const spm_fiscal *fiscal)
+{
+	int rc;
+	r->plan = rp->plan;
+	r->hash = hash;
+	if ((rc = window_of(rp->plan, r->period, fiscal, &r->window, r->err)))
+		return rc;
+	feed(r, hash);
+	if (!(rc = load_seats(r)) && !(rc = measure_plan(r)) && !(rc = clawbacks_open(r))) {
+		for (size_t i = 0; i < r->nseats && !rc; i++)
+			rc = pay_seat(r, &r->seats[i]);
+	}
+	spm_stmt_finalize(r->claw);
+	r->claw = NULL;
+	seats_free(r);
+	return rc;
+}
+
+/* Adjustments imported for the period: a line each, in the currency the rep is paid in here. */
+static int pay_adjustments(run *r)
+{
+	char name[SPM_PERIOD_BUFSZ];
+	spm_stmt *q = NULL;
+	int rc;
+
+	spm_period_format(name, sizeof name, r->period);
+	rc = spm_stmt_prepare(
+	    r->st, &q,
+	    "SELECT a.adjustment_id, a.rep_id, a.amount, a.reason, coalesce("
+	    "(SELECT l.currency FROM payout_lines l WHERE l.run_id = ?2 AND l.rep_id = a.rep_id"
+	    " ORDER BY l.line_id LIMIT 1), p.currency,"
+	    " (SELECT value FROM settings WHERE key = 'base_currency'))"
+	    " FROM adjustments a JOIN reps p ON p.rep_id = a.rep_id WHERE a.period = ?1"
+	    " ORDER BY a.rep_id, a.adjustment_id",
+	    r->err);
+	if (rc)
+		return rc;
+	if (bind_str(q, 1, name) || spm_stmt_bind_int64(q, 2, r->run_id))
+		rc = nomem(r->err);
+	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+		const char *id = spm_stmt_text(q, 0, NULL), *rep = spm_stmt_text(q, 1, NULL);
+		const char *reason = spm_stmt_text(q, 3, NULL), *cur = spm_stmt_text(q, 4, NULL);
+		spm_money amount = {spm_stmt_int64(q, 2)};
+		spm_payout out = {rep, NULL, NULL, "adjustment", 0, {0}, false, {0}, {0}, {0}, {0},
+		                  amount, cur, id, reason, "{}"};
+		spm_stmt *s = r->line;
+		feed(r, id);
+		feed(r, rep);
+		feed_int(r, amount.units);
+		spm_stmt_reset(s);
+		rc = spm_stmt_bind_int64(s, 1, r->run_id);
+		rc |= bind_str(s, 2, rep);
+		rc |= spm_stmt_bind_null(s, 3) | spm_stmt_bind_null(s, 4) | spm_stmt_bind_null(s, 5);
+		rc |= bind_str(s, 6, "adjustment");
+		rc |= spm_stmt_bind_int64(s, 7, amount.units);
+		rc |= bind_str(s, 8, cur);
+		rc |= spm_stmt_bind_null(s, 9) | spm_stmt_bind_null(s, 10);
+		rc |= bind_str(s, 11, id) | bind_str(s, 12, reason) | bind_str(s, 13, "{}");
+		if (rc) {
+			rc = nomem(r->err);
+			break;
+		}
+		if ((rc = spm_stmt_step(s, r->err)) < 0)
+			break;
+		r->sum->lines++;
+		if (r->fn && (rc = r->fn(r->ctx, &out)))
+			break;
+		rc = SPM_OK;
+	}
+	spm_stmt_finalize(q);
+	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
+/* ---- the run -------------------------------------------------------------------------------- */
+
 static int insert_run(spm_store *st, const spm_period *period, int64_t *run_id, spm_error *err)
 {
-	char name[SPM_PERIOD_BUFSZ], first[SPM_DATE_BUFSZ], last[SPM_DATE_BUFSZ];
+	char name[SPM_PERIOD_BUFSZ];
 	spm_stmt *s = NULL;
 	int rc = spm_stmt_prepare(
 	    st, &s,
@@ -83,12 +1138,8 @@ static int insert_run(spm_store *st, const spm_period *period, int64_t *run_id, 
 	if (rc)
 		return rc;
 	spm_period_format(name, sizeof name, period);
-	spm_date_format(first, sizeof first, period->first);
-	spm_date_format(last, sizeof last, period->last);
-	if (spm_stmt_bind_text(s, 1, name, strlen(name)) ||
-	    spm_stmt_bind_text(s, 2, first, strlen(first)) ||
-	    spm_stmt_bind_text(s, 3, last, strlen(last)))
-		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+	if (bind_str(s, 1, name) || bind_date(s, 2, period->first) || bind_date(s, 3, period->last))
+		rc = nomem(err);
 	else if ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
 		*run_id = spm_stmt_int64(s, 0);
 		rc = SPM_OK;
@@ -111,253 +1162,27 @@ static int finish_run(spm_store *st, int64_t run_id, const char *inputs_hash, sp
 	if (rc)
 		return rc;
 	if (spm_stmt_bind_int64(s, 1, run_id) || spm_stmt_bind_text(s, 2, inputs_hash, 64))
-		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+		rc = nomem(err);
 	else if ((rc = spm_stmt_step(s, err)) >= 0)
 		rc = SPM_OK;
 	spm_stmt_finalize(s);
 	return rc;
 }
 
-/* A plan must pay by the period's kind, be in effect, and use only what runs today. */
+/* A plan must pay by the period's kind and be in effect. */
 static int check_plan(const spm_plan *p, const spm_period *period, spm_error *err)
 {
+	static const char *const kinds[] = {"month", "quarter", "half-year", "year"};
 	char name[SPM_PERIOD_BUFSZ];
 	spm_period_format(name, sizeof name, period);
 	if (p->period != period->kind)
 		return spm_error_set(err, SPM_ECONFIG,
-		                     "%s: plan '%s' does not pay by %s periods "
-		                     "like %s",
-		                     p->source, p->name,
-		                     period->kind == SPM_PERIOD_MONTH     ? "month"
-		                     : period->kind == SPM_PERIOD_QUARTER ? "quarter"
-		                     : period->kind == SPM_PERIOD_HALF    ? "half-year"
-		                                                          : "year",
-		                     name);
+		                     "%s: plan '%s' does not pay by %s periods like %s", p->source,
+		                     p->name, kinds[period->kind], name);
 	if (p->from.days > period->last.days || (p->has_to && p->to.days < period->first.days))
 		return spm_error_set(err, SPM_ECONFIG, "%s: plan '%s' is not in effect in %s",
 		                     p->source, p->name, name);
-	if (p->evaluation != SPM_EVAL_PERIOD)
-		return spm_error_set(err, SPM_ECONFIG,
-		                     "%s: plan '%s': cumulative evaluation is not run yet",
-		                     p->source, p->name);
-	if (p->rounding_on != SPM_ROUND_EACH_LINE)
-		return spm_error_set(err, SPM_ECONFIG,
-		                     "%s: plan '%s': rounding on the total is not run yet",
-		                     p->source, p->name);
 	return SPM_OK;
-}
-
-/* Adds one credit line to the base, in the plan's currency at the rate of its date. */
-static int add_credit(void *ctx, const spm_credit_line *l)
-{
-	run *r = ctx;
-	spm_money amount;
-	const char *cur = l->currency ? l->currency : r->plan->currency;
-	int rc = spm_fx_convert(r->fx, l->amount, cur, r->plan->currency, l->date,
-	                        r->plan->rounding, &amount, r->err);
-	if (rc)
-		return rc;
-	if (spm_money_add(&r->base, r->base, amount))
-		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': credited total out of range",
-		                     l->rep_id);
-	r->credits++;
-	feed(r, l->rep_id);
-	feed(r, l->deal_id);
-	feed_int(r, l->role);
-	feed_int(r, l->share.units);
-	feed_int(r, l->amount.units);
-	feed(r, cur);
-	feed_int(r, l->date.days);
-	return SPM_OK;
-}
-
-static int find_quota(run *r, const char *rep, const char *metric, spm_money *quota)
-{
-	char name[SPM_PERIOD_BUFSZ];
-	int rc;
-	spm_period_format(name, sizeof name, r->period);
-	spm_stmt_reset(r->quota);
-	if (spm_stmt_bind_text(r->quota, 1, rep, strlen(rep)) ||
-	    spm_stmt_bind_text(r->quota, 2, name, strlen(name)) ||
-	    spm_stmt_bind_text(r->quota, 3, metric, strlen(metric)))
-		return spm_error_set(r->err, SPM_ENOMEM, "out of memory");
-	if ((rc = spm_stmt_step(r->quota, r->err)) < 0)
-		return rc;
-	if (rc != SPM_ROW)
-		return spm_error_set(r->err, SPM_EDATA, "rep '%s' has no '%s' quota for %s", rep,
-		                     metric, name);
-	quota->units = spm_stmt_int64(r->quota, 0);
-	spm_stmt_reset(r->quota);
-	feed_int(r, quota->units);
-	return SPM_OK;
-}
-
-static int money_json(spm_buf *b, const char *key, spm_money m)
-{
-	char v[SPM_NUM_BUFSZ];
-	spm_money_format(v, sizeof v, m, 2);
-	return spm_buf_printf(b, "\"%s\":\"%s\"", key, v);
-}
-
-static int rate_json(spm_buf *b, const char *key, spm_rate r)
-{
-	char v[SPM_NUM_BUFSZ];
-	spm_rate_format(v, sizeof v, r, true);
-	return spm_buf_printf(b, "\"%s\":\"%s\"", key, v);
-}
-
-/* The explanation of one line, as JSON: every number that made the pay. */
-static int explain(run *r, const spm_plan_component *c, const spm_payout *p,
-                   const spm_pay_step *steps, size_t nsteps)
-{
-	spm_buf *b = &r->explain;
-	int rc = 0;
-	spm_buf_clear(b);
-	rc |= spm_buf_printf(b, "{\"credits\":%" PRId64 ",", p->credits);
-	rc |= money_json(b, "base", p->base);
-	if (p->has_quota) {
-		rc |= spm_buf_append_char(b, ',') | money_json(b, "quota", p->quota);
-		rc |= spm_buf_append_char(b, ',') | rate_json(b, "attainment", p->attainment);
-	}
-	if (c->pay == SPM_PAY_RATE) {
-		rc |= spm_buf_append_char(b, ',') | rate_json(b, "rate", c->rate);
-	} else {
-		rc |= spm_buf_printf(
-		    b, ",\"table\":\"%s on %s\",\"steps\":[",
-		    c->table.method == SPM_TIERS_GRADUATED ? "graduated" : "retroactive",
-		    c->table.basis == SPM_TIERS_ON_AMOUNT ? "amount" : "attainment");
-		for (size_t i = 0; i < nsteps && i < MAX_STEPS; i++) {
-			rc |= spm_buf_printf(b, "%s{\"tier\":%d,", i ? "," : "", steps[i].tier + 1);
-			rc |= money_json(b, "base", steps[i].base) | spm_buf_append_char(b, ',');
-			rc |= rate_json(b, "rate", steps[i].rate) | spm_buf_append_char(b, ',');
-			rc |= money_json(b, "pay", steps[i].pay) | spm_buf_append_char(b, '}');
-		}
-		rc |= spm_buf_append_char(b, ']');
-	}
-	rc |= spm_buf_append_char(b, ',') | money_json(b, "earned", p->earned);
-	if (c->has_cap)
-		rc |= spm_buf_append_char(b, ',') | money_json(b, "cap", c->cap) |
-		      spm_buf_append_char(b, ',') | money_json(b, "cut", p->cut);
-	rc |= spm_buf_printf(b, ",\"rounding\":\"%s to %d places\"}",
-	                     spm_rounding_name(r->plan->rounding), r->plan->rounding_places);
-	return rc ? SPM_ENOMEM : SPM_OK;
-}
-
-static int pay_component(run *r, const char *plan_hash, const char *rep, spm_date from, spm_date to,
-                         const spm_plan_component *c)
-{
-	const spm_plan *p = r->plan;
-	spm_pay_step steps[MAX_STEPS];
-	size_t nsteps = 0;
-	spm_payout out = {rep, p->name, c->name, 0,   {0},         false, {0},
-	                  {0}, {0},     {0},     {0}, p->currency, NULL};
-	spm_money paid;
-	int rc;
-
-	r->base.units = 0;
-	r->credits = 0;
-	feed(r, c->name);
-	if ((rc =
-	         spm_credits(r->st, &c->credit, from, to, rep, p->rounding, add_credit, r, r->err)))
-		return rc;
-	out.base = r->base;
-	out.credits = r->credits;
-	if (c->quota) {
-		if ((rc = find_quota(r, rep, c->quota, &out.quota)))
-			return rc;
-		out.has_quota = true;
-		if (out.quota.units > 0 &&
-		    spm_rate_ratio(&out.attainment, out.base, out.quota, SPM_ROUND_DOWN))
-			return spm_error_set(r->err, SPM_ERANGE,
-			                     "rep '%s': attainment out of range", rep);
-	}
-	if (c->pay == SPM_PAY_RATE)
-		rc = spm_money_mul_rate(&out.earned, out.base, c->rate, p->rounding)
-		         ? spm_error_set(r->err, SPM_ERANGE, "rep '%s': pay out of range", rep)
-		         : SPM_OK;
-	else
-		rc = spm_rate_table_pay(&c->table, out.base, out.quota, p->rounding, &out.earned,
-		                        steps, MAX_STEPS, &nsteps, r->err);
-	if (rc) {
-		spm_error_locate(r->err, p->source, c->line, NULL);
-		return rc;
-	}
-	paid = out.earned;
-	if (c->has_cap && (rc = spm_cap(out.earned, c->cap, &paid, &out.cut, r->err)))
-		return rc;
-	if (spm_money_round(&out.pay, paid, p->rounding_places, p->rounding))
-		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': pay out of range", rep);
-	if ((rc = explain(r, c, &out, steps, nsteps)))
-		return spm_error_set(r->err, rc, "out of memory");
-	out.explain = r->explain.data;
-
-	spm_stmt *s = r->line;
-	spm_stmt_reset(s);
-	rc = spm_stmt_bind_int64(s, 1, r->run_id);
-	rc |= spm_stmt_bind_text(s, 2, rep, strlen(rep));
-	rc |= spm_stmt_bind_text(s, 3, plan_hash, 64);
-	rc |= spm_stmt_bind_text(s, 4, c->name, strlen(c->name));
-	rc |= spm_stmt_bind_int64(s, 5, out.pay.units);
-	rc |= spm_stmt_bind_text(s, 6, p->currency, 3);
-	rc |= spm_stmt_bind_text(s, 7, r->explain.data, r->explain.len);
-	if (rc)
-		return spm_error_set(r->err, SPM_ENOMEM, "out of memory");
-	if ((rc = spm_stmt_step(s, r->err)) < 0)
-		return rc;
-	r->sum->lines++;
-	return r->fn ? r->fn(r->ctx, &out) : SPM_OK;
-}
-
-/* Every rep assigned to the plan during the period, each over the days of the assignment. */
-static int pay_plan(run *r, const spm_run_plan *rp, const char *hash)
-{
-	const spm_plan *p = rp->plan;
-	char first[SPM_DATE_BUFSZ], last[SPM_DATE_BUFSZ];
-	spm_stmt *s = NULL;
-	int rc;
-
-	r->plan = p;
-	spm_date_format(first, sizeof first, r->period->first);
-	spm_date_format(last, sizeof last, r->period->last);
-	rc = spm_stmt_prepare(r->st, &s,
-	                      "SELECT rep_id, max(from_date, ?2), min(coalesce(to_date, ?3), ?3)"
-	                      " FROM assignments WHERE plan = ?1 AND from_date <= ?3"
-	                      " AND (to_date IS NULL OR to_date >= ?2) ORDER BY rep_id, from_date",
-	                      r->err);
-	if (rc)
-		return rc;
-	if (spm_stmt_bind_text(s, 1, p->name, strlen(p->name)) ||
-	    spm_stmt_bind_text(s, 2, first, strlen(first)) ||
-	    spm_stmt_bind_text(s, 3, last, strlen(last))) {
-		spm_stmt_finalize(s);
-		return spm_error_set(r->err, SPM_ENOMEM, "out of memory");
-	}
-	while ((rc = spm_stmt_step(s, r->err)) == SPM_ROW) {
-		char rep[256];
-		size_t n;
-		spm_date from, to;
-		snprintf(rep, sizeof rep, "%s", spm_stmt_text(s, 0, NULL));
-		const char *a = spm_stmt_text(s, 1, &n);
-		if ((rc = spm_date_parse(&from, a, n, NULL, r->err)))
-			break;
-		const char *b = spm_stmt_text(s, 2, &n);
-		if ((rc = spm_date_parse(&to, b, n, NULL, r->err)))
-			break;
-		/* the plan's own dates bound the assignment too */
-		if (from.days < p->from.days)
-			from = p->from;
-		if (p->has_to && to.days > p->to.days)
-			to = p->to;
-		feed(r, rep);
-		feed_int(r, from.days);
-		feed_int(r, to.days);
-		for (size_t k = 0; k < p->ncomponents && rc >= 0; k++)
-			rc = pay_component(r, hash, rep, from, to, &p->components[k]);
-		if (rc < 0 || rc > 0)
-			break;
-	}
-	spm_stmt_finalize(s);
-	return rc == SPM_DONE ? SPM_OK : rc;
 }
 
 static int store_plan(spm_store *st, const spm_run_plan *rp, char hash[65], int64_t run_id,
@@ -381,11 +1206,11 @@ static int store_plan(spm_store *st, const spm_run_plan *rp, char hash[65], int6
 	if (rc)
 		return rc;
 	rc = spm_stmt_bind_text(s, 1, hash, 64);
-	rc |= spm_stmt_bind_text(s, 2, rp->plan->name, strlen(rp->plan->name));
-	rc |= spm_stmt_bind_text(s, 3, rp->plan->source, strlen(rp->plan->source));
+	rc |= bind_str(s, 2, rp->plan->name);
+	rc |= bind_str(s, 3, rp->plan->source);
 	rc |= spm_stmt_bind_text(s, 4, rp->text, rp->len);
 	if (rc)
-		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+		rc = nomem(err);
 	else if ((rc = spm_stmt_step(s, err)) >= 0)
 		rc = SPM_OK;
 	spm_stmt_finalize(s);
@@ -397,19 +1222,46 @@ static int store_plan(spm_store *st, const spm_run_plan *rp, char hash[65], int6
 	                           err)))
 		return rc;
 	if (spm_stmt_bind_int64(s, 1, run_id) || spm_stmt_bind_text(s, 2, hash, 64))
-		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+		rc = nomem(err);
 	else if ((rc = spm_stmt_step(s, err)) >= 0)
 		rc = SPM_OK;
 	spm_stmt_finalize(s);
 	return rc;
 }
 
-int spm_run(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
-            spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err)
+static int prepare_writes(run *r)
+{
+	int rc;
+	if ((rc = spm_stmt_prepare(
+	         r->st, &r->line,
+	         "INSERT INTO payout_lines(run_id, rep_id, plan_hash, plan, component, kind, amount,"
+	         " currency, base, earned, reference, reason, explain)"
+	         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	         r->err)) ||
+	    (rc = spm_stmt_prepare(
+	         r->st, &r->credit,
+	         "INSERT INTO payout_credits(run_id, rep_id, plan, component, deal_id, role, share,"
+	         " date, amount, currency, converted)"
+	         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO UPDATE SET"
+	         " share = share + excluded.share, amount = amount + excluded.amount,"
+	         " converted = converted + excluded.converted",
+	         r->err)) ||
+	    (rc = spm_stmt_prepare(r->st, &r->ledger,
+	                           "INSERT INTO ledger(rep_id, period, kind, amount, currency, run_id,"
+	                           " note, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                           r->err)))
+		return rc;
+	return SPM_OK;
+}
+
+static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                      const spm_period *period, bool dry, spm_payout_fn fn, void *ctx,
+                      spm_run_summary *sum, spm_error *err)
 {
 	char name[SPM_PERIOD_BUFSZ];
 	char(*hashes)[65] = NULL;
 	run r = {0};
+	spm_fiscal fiscal;
 	int64_t locked = 0;
 	int rc;
 
@@ -426,59 +1278,73 @@ int spm_run(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_p
 	r.err = err;
 	spm_sha256_init(&r.inputs);
 	if (!(hashes = calloc(nplans ? nplans : 1, sizeof *hashes)))
-		return spm_error_set(err, SPM_ENOMEM, "out of memory");
+		return nomem(err);
 	if ((rc = spm_store_begin(st, err))) {
 		free(hashes);
 		return rc;
 	}
-	if ((rc = exec_bound(st, "SELECT count(*) FROM period_locks WHERE period = ?1", name, NULL,
+	if ((rc = spm_store_fiscal(st, &fiscal, err)) ||
+	    (rc = exec_bound(st, "SELECT count(*) FROM period_locks WHERE period = ?1", name, NULL,
 	                     &locked, err)))
 		goto fail;
-	if (locked) {
+	if (locked && !dry) {
 		rc = spm_error_set(err, SPM_EDATA, "period %s is closed: its pay cannot change",
 		                   name);
 		goto fail;
 	}
-	/* the previous run of the open period goes, with its lines */
-	if ((rc = exec_bound(st, "DELETE FROM runs WHERE period = ?1", name, NULL, NULL, err)) ||
+	/* the previous run of the open period goes, with its lines, credits and ledger */
+	if ((rc = exec_bound(st,
+	                     "DELETE FROM ledger WHERE run_id IN"
+	                     " (SELECT run_id FROM runs WHERE period = ?1)",
+	                     name, NULL, NULL, err)) ||
+	    (rc = exec_bound(st, "DELETE FROM runs WHERE period = ?1", name, NULL, NULL, err)) ||
 	    (rc = insert_run(st, period, &r.run_id, err)))
 		goto fail;
-	sum->run_id = r.run_id;
-	for (size_t i = 0; i < nplans; i++) {
+	sum->run_id = dry ? 0 : r.run_id;
+	for (size_t i = 0; i < nplans; i++)
 		if ((rc = store_plan(st, &plans[i], hashes[i], r.run_id, err)))
 			goto fail;
-		feed(&r, hashes[i]);
-	}
-	if ((rc = spm_fx_open(&r.fx, st, err)) ||
-	    (rc = spm_stmt_prepare(st, &r.quota,
-	                           "SELECT amount FROM quotas WHERE scope = 'rep' AND scope_id = ?1"
-	                           " AND period = ?2 AND metric = ?3",
-	                           err)) ||
-	    (rc = spm_stmt_prepare(
-	         st, &r.line,
-	         "INSERT INTO payout_lines(run_id, rep_id, plan_hash, component, kind,"
-	         " amount, currency, explain) VALUES (?1, ?2, ?3, ?4, 'commission',"
-	         " ?5, ?6, ?7)",
-	         err)))
+	if ((rc = spm_fx_open(&r.fx, st, err)) || (rc = prepare_writes(&r)))
 		goto fail;
 	for (size_t i = 0; i < nplans; i++)
-		if ((rc = pay_plan(&r, &plans[i], hashes[i])))
+		if ((rc = pay_plan(&r, &plans[i], hashes[i], &fiscal)))
 			goto fail;
+	if ((rc = pay_adjustments(&r)))
+		goto fail;
 	unsigned char digest[SPM_SHA256_DIGEST_SIZE];
 	spm_sha256_final(&r.inputs, digest);
 	spm_sha256_hex(digest, sum->inputs_hash);
-	if ((rc = finish_run(st, r.run_id, sum->inputs_hash, err)) ||
-	    (rc = spm_store_commit(st, err)))
+	if ((rc = finish_run(st, r.run_id, sum->inputs_hash, err)))
+		goto fail;
+	if (dry) {
+		spm_store_rollback(st);
+		goto out;
+	}
+	if ((rc = spm_store_commit(st, err)))
 		goto fail;
 	goto out;
 fail:
 	spm_store_rollback(st);
 	memset(sum, 0, sizeof *sum);
 out:
-	spm_stmt_finalize(r.quota);
 	spm_stmt_finalize(r.line);
+	spm_stmt_finalize(r.credit);
+	spm_stmt_finalize(r.ledger);
 	spm_fx_close(r.fx);
 	spm_buf_free(&r.explain);
+	spm_buf_free(&r.scratch);
 	free(hashes);
 	return rc;
+}
+
+int spm_run(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
+            spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err)
+{
+	return run_period(st, plans, nplans, period, false, fn, ctx, sum, err);
+}
+
+int spm_run_dry(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
+                spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err)
+{
+	return run_period(st, plans, nplans, period, true, fn, ctx, sum, err);
 }

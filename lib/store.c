@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "schema.h"
+#include "spm/money.h"
 
 #define BUSY_TIMEOUT_DEFAULT_MS 5000
 /* An hour: a longer wait is a typo, and a cron job would rather fail and retry. */
@@ -710,4 +711,26 @@ int spm_store_setting_set(spm_store *st, const char *key, const char *value, spm
 		rc = spm_stmt_step(s, err);
 	spm_stmt_finalize(s);
 	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
+int spm_store_fiscal(spm_store *st, spm_fiscal *out, spm_error *err)
+{
+	char start[8], named[8];
+	int64_t month = 1;
+	int rc;
+
+	*out = SPM_FISCAL_CALENDAR;
+	if ((rc = spm_store_setting_get(st, "fiscal_year_start", start, sizeof start, err)) < 0)
+		return rc;
+	if (rc == SPM_OK && spm_int_parse(&month, start, strlen(start), 1, 12, NULL))
+		return spm_error_set(err, SPM_ESTORE, "setting fiscal_year_start: not a month: '%s'",
+		                     start);
+	if ((rc = spm_store_setting_get(st, "fiscal_year_named_by", named, sizeof named, err)) < 0)
+		return rc;
+	if (rc == SPM_OK && strcmp(named, "end") != 0 && strcmp(named, "start") != 0)
+		return spm_error_set(err, SPM_ESTORE,
+		                     "setting fiscal_year_named_by: not end or start: '%s'", named);
+	out->start_month = (int)month;
+	out->named_by_start = rc == SPM_OK && strcmp(named, "start") == 0;
+	return SPM_OK;
 }

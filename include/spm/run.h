@@ -1,16 +1,15 @@
 /*
  * spm/run.h - a commission run: every assigned rep's pay for one period under the given plans,
- * kept in the store as a run with its payout lines.
+ * kept in the store as a run with its payout lines, the credits behind them and the ledger.
  *
  * A run is one transaction: it replaces the period's previous run, or leaves everything as it was.
- * It refuses a closed period. For each plan, the reps assigned to it during the period are paid per
- * component on the deals credited to them (spm/credit.h) while on the plan, converted into the
- * plan's currency at the rate of each deal's date (spm/fx.h), through the component's rate or rate
- * table (spm/rates.h), cut by its cap, and rounded as the plan says. Every line carries its
- * explanation (the base, quota, attainment, tier steps, cap and rounding) as JSON.
- *
- * Not run yet, and refused with a message: cumulative evaluation (quarter- or year-to-date),
- * rounding on the total. Quotas are read in the plan's currency, and are not prorated.
+ * It refuses a closed period. For each plan, the reps assigned to it during the period (a "seat":
+ * the days the rep is on the plan) are paid per component on what they were credited while on the
+ * plan (spm/credit.h), in the plan's currency (spm/fx.h), through the plan's threshold, rate, table
+ * or curve, multiplier and caps (pay.h), cumulatively with a true-up when the plan evaluates to
+ * date; then per rep: bonuses, overrides, the plan's cap, clawbacks of cancelled deals, and the
+ * settlement of negative pay and draws against the ledger. spm-plan(5) documents the order. Every
+ * line carries its explanation as JSON, and every credit that fed a line is kept.
  */
 #ifndef SPM_RUN_H
 #define SPM_RUN_H
@@ -32,8 +31,10 @@ typedef struct spm_run_plan {
 
 typedef struct spm_payout {
 	const char *rep_id;
-	const char *plan;
-	const char *component;
+	const char *plan;      /* NULL for an imported adjustment */
+	const char *component; /* the component, bonus or override; NULL for the rep's own lines */
+	const char *kind;      /* commission, bonus, override, cap, clawback, carry, draw, recovery,
+	                          settlement, adjustment, rounding */
 	int64_t credits; /* credit lines that made the base */
 	spm_money base;  /* credited, in the plan's currency */
 	bool has_quota;
@@ -43,7 +44,9 @@ typedef struct spm_payout {
 	spm_money cut;       /* taken off by the cap */
 	spm_money pay;       /* paid: earned - cut, rounded as the plan says */
 	const char *currency;
-	const char *explain; /* JSON object */
+	const char *reference; /* what the line refers to (a deal, a period), or NULL */
+	const char *reason;    /* why the line is there, for the rep, or NULL */
+	const char *explain;   /* JSON object */
 } spm_payout;
 
 /* Called for each payout line, in plan, rep, component order; a non-zero return stops the run. */
@@ -63,5 +66,13 @@ typedef struct spm_run_summary {
  */
 int spm_run(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
             spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err);
+
+/*
+ * As spm_run, but nothing is kept: the run is computed inside a transaction that is rolled back,
+ * so its lines are exactly those spm_run would store (sum->run_id is then 0). A closed period may
+ * be dry-run: nothing changes.
+ */
+int spm_run_dry(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
+                spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "spm/error.h"
+#include "spm/period.h"
 
 typedef struct spm_store spm_store;
 typedef struct spm_stmt spm_stmt;
@@ -138,5 +139,11 @@ void spm_stmt_finalize(spm_stmt *s);
  */
 int spm_store_setting_get(spm_store *st, const char *key, char *buf, size_t size, spm_error *err);
 int spm_store_setting_set(spm_store *st, const char *key, const char *value, spm_error *err);
+
+/*
+ * The store's fiscal year, from the settings fiscal_year_start (1..12) and fiscal_year_named_by
+ * (end or start); the calendar year when they are unset. SPM_ESTORE for a value out of range.
+ */
+int spm_store_fiscal(spm_store *st, spm_fiscal *out, spm_error *err);
 
 #endif

@@ -105,14 +105,16 @@ static void test_pay_by_hand(void **state)
 	 *   8% × 100,000 + 12% × 20,000 = 8,000 + 2,400 = 10,400, capped at 10,000 (cut 400).
 	 * r1 renewals: C 10,000 × 3% = 300.
 	 * r2 new: 60% of D = 30,000 on 60,000: 8% = 2,400. (E is lost.)
-	 * r3 new: 40% of D = 20,000 while assigned (F closes after r3 left) on 10,000:
-	 *   800 + 12% × 10,000 = 2,000.
+	 * r3 new: 40% of D = 20,000 while assigned (F closes after r3 left), on the quota
+	 *   prorated by days: on the plan 1 January to 15 February, 46 of the quarter's 90 days,
+	 *   10,000 × 46 / 90 = 5,111.1111; 8% × 5,111.1111 = 408.8889 plus 12% × 14,888.8889 =
+	 *   1,786.6667: 2,195.5556, paid 2,195.56.
 	 */
 	assert_string_equal(lines, "r1 new base 120000.00 earned 10400.00 cut 400.00 pay 10000.00\n"
 	                           "r1 renewals base 10000.00 earned 300.00 cut 0.00 pay 300.00\n"
 	                           "r2 new base 30000.00 earned 2400.00 cut 0.00 pay 2400.00\n"
 	                           "r2 renewals base 0.00 earned 0.00 cut 0.00 pay 0.00\n"
-	                           "r3 new base 20000.00 earned 2000.00 cut 0.00 pay 2000.00\n"
+	                           "r3 new base 20000.00 earned 2195.5556 cut 0.00 pay 2195.56\n"
 	                           "r3 renewals base 0.00 earned 0.00 cut 0.00 pay 0.00\n");
 	assert_int_equal(sum.lines, 6);
 	char first[sizeof lines], hash[65];
@@ -134,7 +136,7 @@ static void test_pay_by_hand(void **state)
 	assert_int_equal(spm_stmt_step(s, &err), SPM_ROW);
 	assert_int_equal(spm_stmt_int64(s, 0), 1);
 	assert_int_equal(spm_stmt_int64(s, 1), 6);
-	assert_int_equal(spm_stmt_int64(s, 2), (10000 + 300 + 2400 + 2000) * SPM_MONEY_ONE);
+	assert_int_equal(spm_stmt_int64(s, 2), (10000 + 300 + 2400) * SPM_MONEY_ONE + 21955600);
 	assert_int_equal(spm_stmt_int64(s, 3), 1);
 	spm_stmt_finalize(s);
 }
@@ -144,7 +146,6 @@ static void test_refusals(void **state)
 	spm_store *st = *state;
 	spm_run_summary sum;
 	spm_error err;
-	char text[2048];
 
 	/* a month is not a quarter */
 	assert_int_equal(run_text(st, plan_text, "2026-03", &sum, &err), SPM_ECONFIG);
@@ -152,12 +153,6 @@ static void test_refusals(void **state)
 	                    "ae.yaml: plan 'ae' does not pay by month periods like 2026-03");
 	/* not in effect */
 	assert_int_equal(run_text(st, plan_text, "2025-Q4", &sum, &err), SPM_ECONFIG);
-	/* cumulative evaluation is not run yet */
-	snprintf(text, sizeof text, "%s",
-	         "plan: ae\ncurrency: USD\nperiod: quarter\nevaluation: year-to-date\n"
-	         "effective: {from: 2026-01-01}\ncomponents:\n  - name: renewals\n    rate: 3%\n");
-	assert_int_equal(run_text(st, text, "2026-Q1", &sum, &err), SPM_ECONFIG);
-	assert_non_null(strstr(err.message, "cumulative evaluation is not run yet"));
 	/* a missing quota names the rep, and nothing is kept */
 	spm_stmt *s = NULL;
 	assert_int_equal(spm_stmt_prepare(st, &s, "DELETE FROM quotas WHERE scope_id = 'r2'", &err),
