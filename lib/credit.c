@@ -36,7 +36,7 @@ const char *spm_credit_role_name(spm_credit_role role)
 
 /* The `where` fields that are deal columns; any other name is an imported attribute. */
 static const char *const where_columns[] = {
-	"account", "product", "type", "stage", "territory", "currency", "forecast_category",
+    "account", "product", "type", "stage", "territory", "currency", "forecast_category",
 };
 
 static const char *where_column(const char *field)
@@ -75,10 +75,11 @@ static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char
 	static const char *const status_words[] = {"open", "won", "lost"};
 	int rc = 0, param = P_FIRST_WORD;
 
-	rc |= spm_buf_printf(f,
-	                     "d.amount IS NOT NULL AND d.%s BETWEEN ?%d AND ?%d"
-	                     " AND (d.cancel_date IS NULL OR d.cancel_date > ?%d) AND d.status IN (",
-	                     date, P_FROM, P_TO, P_LAST);
+	rc |=
+	    spm_buf_printf(f,
+	                   "d.amount IS NOT NULL AND d.%s BETWEEN ?%d AND ?%d"
+	                   " AND (d.cancel_date IS NULL OR d.cancel_date > ?%d) AND d.status IN (",
+	                   date, P_FROM, P_TO, P_LAST);
 	bool first = true;
 	for (unsigned k = 0; k < 3; k++) {
 		if (!(rule->statuses & (1u << k)))
@@ -99,14 +100,15 @@ static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char
 			rc |= spm_buf_printf(f, " AND d.%s", col);
 		} else {
 			/* SQLite: json_extract; the path is bound, so a name is never SQL. */
-			rc |= spm_buf_printf(f, " AND CAST(json_extract(d.attrs, ?%d) AS TEXT)", param++);
+			rc |= spm_buf_printf(f, " AND CAST(json_extract(d.attrs, ?%d) AS TEXT)",
+			                     param++);
 		}
 		rc |= append_list(f, w->values.n, &param);
 	}
 	return rc;
 }
 
-#define ALL_ROLES                                                                               \
+#define ALL_ROLES                                                                                  \
 	(SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT | SPM_CREDIT_OVERLAY | SPM_CREDIT_TEAM |              \
 	 SPM_CREDIT_TERRITORY)
 
@@ -125,7 +127,7 @@ static int append_select(spm_buf *sql, const char **sep, const char *rep, int ro
 }
 
 /* A deal whose owner is credited: it has no revenue split. */
-#define NO_SPLIT                                                                                \
+#define NO_SPLIT                                                                                   \
 	"NOT EXISTS (SELECT 1 FROM credits s WHERE s.deal_id = d.deal_id AND s.kind = 'revenue')"
 
 /*
@@ -151,15 +153,17 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		                     " FROM reps r WHERE r.manager_id %s",
 		                     one ? "= ?3" : "IS NOT NULL");
 		if (!q->team_direct_only)
-			rc |= spm_buf_append_str(sql, " UNION SELECT b.manager_id, r.rep_id FROM below b"
-			                              " JOIN reps r ON r.manager_id = b.rep_id");
+			rc |= spm_buf_append_str(sql,
+			                         " UNION SELECT b.manager_id, r.rep_id FROM below b"
+			                         " JOIN reps r ON r.manager_id = b.rep_id");
 		rc |= spm_buf_append_str(sql, "), ");
 	}
 	if (rule->roles & SPM_CREDIT_TERRITORY)
 		rc |= spm_buf_printf(
 		    sql,
 		    "under(top, territory) AS (SELECT DISTINCT r.territory, r.territory FROM reps r"
-		    " WHERE r.territory IS NOT NULL%s UNION SELECT u.top, t.territory_id FROM under u"
+		    " WHERE r.territory IS NOT NULL%s"
+		    " UNION SELECT u.top, t.territory_id FROM under u"
 		    " JOIN territories t ON t.parent_id = u.territory), ",
 		    one ? " AND r.rep_id = ?3" : "");
 	rc |= spm_buf_append_str(sql, "lines(" LINE_COLUMNS ") AS (");
@@ -177,14 +181,16 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		                     one ? " AND c.rep_id = ?3" : "", filter);
 	}
 	if (rule->roles & SPM_CREDIT_OVERLAY) {
-		rc |= append_select(sql, &sep, "c.rep_id", SPM_ROLE_OVERLAY, "c.share", "NULL", date);
+		rc |=
+		    append_select(sql, &sep, "c.rep_id", SPM_ROLE_OVERLAY, "c.share", "NULL", date);
 		rc |= spm_buf_printf(sql,
 		                     " FROM credits c JOIN deals d ON d.deal_id = c.deal_id"
 		                     " WHERE c.kind = 'overlay'%s AND %s",
 		                     one ? " AND c.rep_id = ?3" : "", filter);
 	}
 	if (rule->roles & SPM_CREDIT_TEAM) {
-		/* The owner lines, then the split lines, of the reps below; a loop's self is out. */
+		/* The owner lines, then the split lines, of the reps below; a loop's self is out.
+		 */
 		rc |= append_select(sql, &sep, "b.manager_id", SPM_ROLE_TEAM, share_one, "b.rep_id",
 		                    date);
 		rc |= spm_buf_printf(sql,
@@ -193,11 +199,12 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		                     filter);
 		rc |= append_select(sql, &sep, "b.manager_id", SPM_ROLE_TEAM, "c.share", "b.rep_id",
 		                    date);
-		rc |= spm_buf_printf(sql,
-		                     " FROM below b JOIN credits c ON c.rep_id = b.rep_id"
-		                     " JOIN deals d ON d.deal_id = c.deal_id"
-		                     " WHERE c.kind = 'revenue' AND b.manager_id <> b.rep_id AND %s",
-		                     filter);
+		rc |=
+		    spm_buf_printf(sql,
+		                   " FROM below b JOIN credits c ON c.rep_id = b.rep_id"
+		                   " JOIN deals d ON d.deal_id = c.deal_id"
+		                   " WHERE c.kind = 'revenue' AND b.manager_id <> b.rep_id AND %s",
+		                   filter);
 	}
 	if (rule->roles & SPM_CREDIT_TERRITORY) {
 		rc |= append_select(sql, &sep, "r.rep_id", SPM_ROLE_TERRITORY, share_one, "NULL",
@@ -290,7 +297,8 @@ static int check_query(const spm_credit_query *q, spm_credit_fn fn, spm_error *e
 		/* A JSON path's quoted label ends at the next quote: no escape reaches past it. */
 		if (strchr(w->field, '"'))
 			return spm_error_set(err, SPM_EUSAGE,
-			                     "where '%s': an attribute name cannot hold '\"'", w->field);
+			                     "where '%s': an attribute name cannot hold '\"'",
+			                     w->field);
 	}
 	return SPM_OK;
 }
@@ -316,14 +324,16 @@ static int emit_row(spm_stmt *s, const spm_credit_query *q, spm_credit_fn fn, vo
 		return spm_error_set(err, SPM_ESTORE, "deal '%s': date '%s' is not a day",
 		                     line.deal_id, day);
 	if (spm_money_mul_rate(&line.amount, line.deal_amount, line.share, q->mode))
-		return spm_error_set(err, SPM_ERANGE,
-		                     "deal '%s': amount times the share of rep '%s' is out of range",
-		                     line.deal_id, line.rep_id);
-	if (line.has_margin &&
-	    spm_money_mul_rate(&line.margin, (spm_money){spm_stmt_int64(s, 5)}, line.share, q->mode))
-		return spm_error_set(err, SPM_ERANGE,
-		                     "deal '%s': margin times the share of rep '%s' is out of range",
-		                     line.deal_id, line.rep_id);
+		return spm_error_set(
+		    err, SPM_ERANGE,
+		    "deal '%s': amount times the share of rep '%s' is out of range", line.deal_id,
+		    line.rep_id);
+	if (line.has_margin && spm_money_mul_rate(&line.margin, (spm_money){spm_stmt_int64(s, 5)},
+	                                          line.share, q->mode))
+		return spm_error_set(
+		    err, SPM_ERANGE,
+		    "deal '%s': margin times the share of rep '%s' is out of range", line.deal_id,
+		    line.rep_id);
 	return fn(ctx, &line);
 }
 
@@ -351,7 +361,8 @@ int spm_credits_ex(spm_store *st, const spm_credit_query *q, spm_credit_fn fn, v
 		return rc;
 	if ((rc = bind_query(s, q)) != SPM_OK) {
 		spm_stmt_finalize(s);
-		return spm_error_set(err, rc, "credits: a value of the rule or the query cannot be bound");
+		return spm_error_set(err, rc,
+		                     "credits: a value of the rule or the query cannot be bound");
 	}
 	while ((rc = spm_stmt_step(s, err)) == SPM_ROW)
 		if ((rc = emit_row(s, q, fn, ctx, err)) != 0)
@@ -363,7 +374,7 @@ int spm_credits_ex(spm_store *st, const spm_credit_query *q, spm_credit_fn fn, v
 int spm_credits(spm_store *st, const spm_plan_credit *rule, spm_date first, spm_date last,
                 const char *rep_id, spm_rounding mode, spm_credit_fn fn, void *ctx, spm_error *err)
 {
-	spm_credit_query q = {.rule = rule, .first = first, .last = last, .rep_id = rep_id,
-	                      .mode = mode};
+	spm_credit_query q = {
+	    .rule = rule, .first = first, .last = last, .rep_id = rep_id, .mode = mode};
 	return spm_credits_ex(st, &q, fn, ctx, err);
 }

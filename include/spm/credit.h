@@ -68,7 +68,7 @@ typedef struct spm_credit_line {
 	spm_money margin;     /* the deal's margin × share, rounded like amount */
 	const char *currency; /* the deal's, or NULL when it has none */
 	spm_date date;        /* the date that placed it in the period */
-	const char *via_rep;  /* role team: the rep below whose line this is; NULL for other roles */
+	const char *via_rep; /* role team: the rep below whose line this is; NULL for other roles */
 } spm_credit_line;
 
 /* Called for each credit line; strings are valid during the call. A non-zero return stops. */
@@ -80,10 +80,10 @@ typedef int (*spm_credit_fn)(void *ctx, const spm_credit_line *line);
  */
 typedef struct spm_credit_query {
 	const spm_plan_credit *rule; /* required; borrowed for the call */
-	spm_date first, last;        /* the range, inclusive (the rule's window narrows it further) */
-	const char *rep_id;          /* NULL: every rep; else only the lines credited to this rep */
-	spm_rounding mode;           /* rounding of amount and margin; zero is SPM_ROUND_HALF_UP */
-	bool team_direct_only;       /* role team: direct reports only (`levels: direct`) */
+	spm_date first, last;  /* the range, inclusive (the rule's window narrows it further) */
+	const char *rep_id;    /* NULL: every rep; else only the lines credited to this rep */
+	spm_rounding mode;     /* rounding of amount and margin; zero is SPM_ROUND_HALF_UP */
+	bool team_direct_only; /* role team: direct reports only (`levels: direct`) */
 } spm_credit_query;
 
 /*

@@ -41,7 +41,7 @@ static int setup(void **state)
 }
 
 /* Credit lines as text, one per line: "rep deal role share amount". */
-static char out[16384];
+static char out[1 << 18];
 
 static int collect(void *ctx, const spm_credit_line *l)
 {
@@ -58,7 +58,7 @@ static int collect(void *ctx, const spm_credit_line *l)
 	/* via_rep is there exactly for team lines. */
 	assert_true((l->role == SPM_ROLE_TEAM) == (l->via_rep != NULL));
 	size_t n = strlen(out);
-	assert_true(n < sizeof out - 200);
+	assert_true(n < sizeof out - 300);
 	snprintf(out + n, sizeof out - n, "%s %s %s %s %s%s%s%s\n", l->rep_id, l->deal_id,
 	         spm_credit_role_name(l->role), share, amount, margin, l->via_rep ? " via " : "",
 	         l->via_rep ? l->via_rep : "");
@@ -164,8 +164,7 @@ static void test_callback_stops(void **state)
 }
 
 /* The same, through the query with options. */
-static const char *credits_q(spm_store *st, spm_credit_query q, const char *first,
-                             const char *last)
+static const char *credits_q(spm_store *st, spm_credit_query q, const char *first, const char *last)
 {
 	spm_error err;
 	out[0] = '\0';
@@ -335,7 +334,7 @@ static void test_window_and_cancellations(void **state)
 {
 	spm_plan_credit r = default_rule();
 	r.roles = SPM_CREDIT_OWNER;
-	/* D7 (cancelled 03-10) still counts in a query ending in February: it was cancelled after. */
+	/* D7 (cancelled 03-10) still counts in a query ending before: it was cancelled after. */
 	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-02-28"),
 	                    "a D1 owner 100% 1000.00 m=400.00\na D7 owner 100% 500.00\n");
 	assert_string_equal(credits_q(*state, query(&r), "2026-01-01", "2026-03-09"),
@@ -379,9 +378,9 @@ static void test_margin_rounding(void **state)
 {
 	spm_error err;
 	/* Margin × share rounds like the amount: 0.0003 × 50% = 0.00015. */
-	assert_int_equal(spm_store_exec(*state, "UPDATE deals SET margin = 3 WHERE deal_id = 'D2'",
-	                                &err),
-	                 SPM_OK);
+	assert_int_equal(
+	    spm_store_exec(*state, "UPDATE deals SET margin = 3 WHERE deal_id = 'D2'", &err),
+	    SPM_OK);
 	spm_plan_credit r = default_rule();
 	r.roles = SPM_CREDIT_SPLIT;
 	spm_credit_query q = query(&r);
@@ -404,12 +403,12 @@ static void test_hierarchy_loop_ends(void **state)
 {
 	spm_error err;
 	/* The importer refuses loops; a store edited by hand may still have one. */
-	assert_int_equal(spm_store_exec(*state, "UPDATE reps SET manager_id = 'a' WHERE rep_id = 'm0'",
-	                                &err),
-	                 SPM_OK);
 	assert_int_equal(
-	    spm_store_exec(*state, "UPDATE territories SET parent_id = 'T11' WHERE territory_id = 'T'",
-	                   &err),
+	    spm_store_exec(*state, "UPDATE reps SET manager_id = 'a' WHERE rep_id = 'm0'", &err),
+	    SPM_OK);
+	assert_int_equal(
+	    spm_store_exec(
+	        *state, "UPDATE territories SET parent_id = 'T11' WHERE territory_id = 'T'", &err),
 	    SPM_OK);
 	spm_plan_credit r = default_rule();
 	r.roles = SPM_CREDIT_TEAM;
@@ -488,20 +487,23 @@ static void test_store_faults(void **state)
 	                   &err),
 	    SPM_OK);
 	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ERANGE);
-	assert_string_equal(err.message, "deal 'D2': amount times the share of rep 'a' is out of range");
+	assert_string_equal(err.message,
+	                    "deal 'D2': amount times the share of rep 'a' is out of range");
 	assert_int_equal(spm_store_exec(*state,
 	                                "UPDATE deals SET amount = 1, margin = 900000000000000000"
 	                                " WHERE deal_id = 'D2'",
 	                                &err),
 	                 SPM_OK);
 	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ERANGE);
-	assert_string_equal(err.message, "deal 'D2': margin times the share of rep 'a' is out of range");
+	assert_string_equal(err.message,
+	                    "deal 'D2': margin times the share of rep 'a' is out of range");
 	/* A date in the range's text order that is not a day. */
-	assert_int_equal(spm_store_exec(*state,
-	                                "DELETE FROM credits WHERE deal_id = 'D2';"
-	                                "UPDATE deals SET close_date = '2026-01-1x' WHERE deal_id = 'D1'",
-	                                &err),
-	                 SPM_OK);
+	assert_int_equal(
+	    spm_store_exec(*state,
+	                   "DELETE FROM credits WHERE deal_id = 'D2';"
+	                   "UPDATE deals SET close_date = '2026-01-1x' WHERE deal_id = 'D1'",
+	                   &err),
+	    SPM_OK);
 	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ESTORE);
 	assert_string_equal(err.message, "deal 'D1': date '2026-01-1x' is not a day");
 	/* An attribute column that is not JSON: the store's failure comes through. */
@@ -509,11 +511,12 @@ static void test_store_faults(void **state)
 	spm_plan_filter w = {"segment", {v, 1}};
 	r.where = &w;
 	r.nwhere = 1;
-	assert_int_equal(spm_store_exec(*state,
-	                                "UPDATE deals SET close_date = '2026-01-10' WHERE deal_id = 'D1';"
-	                                "UPDATE deals SET attrs = '{' WHERE deal_id = 'D2'",
-	                                &err),
-	                 SPM_OK);
+	assert_int_equal(
+	    spm_store_exec(*state,
+	                   "UPDATE deals SET close_date = '2026-01-10' WHERE deal_id = 'D1';"
+	                   "UPDATE deals SET attrs = '{' WHERE deal_id = 'D2'",
+	                   &err),
+	    SPM_OK);
 	seen = 0;
 	assert_int_equal(spm_credits_ex(*state, &q, count_lines, &seen, &err), SPM_ESTORE);
 	assert_non_null(strstr(err.message, "JSON"));
@@ -533,6 +536,228 @@ static void test_role_names(void **state)
 	assert_int_equal(SPM_ROLE_TERRITORY, 4);
 }
 
+/* A generated store: the same seed gives the same store. */
+static uint64_t rng;
+
+static unsigned pick(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+enum { NREPS = 14, NDEALS = 160, NTERR = 5 };
+
+struct gen_deal {
+	int64_t amount;
+	bool split;
+	char status[5];
+	char close[11], cancel[11];
+};
+
+static struct gen_deal gen[NDEALS];
+
+/* A day of 2026 in month m (at most December), between days lo and lo + spread - 1. */
+static void gen_day(char buf[11], unsigned m, unsigned lo, unsigned spread)
+{
+	snprintf(buf, 11, "2026-%02u-%02u", (m > 12 ? 12 : m) % 100, (lo + pick(spread)) % 100);
+}
+
+/*
+ * Reps p00..p13 in a random hierarchy (a manager always comes earlier) and random territories of
+ * G0 > G1 > G3 > G4 and G0 > G2; deals with and without owners, splits of 100%, 50/50 and
+ * 25/25/50 with amounts that divide by 4, overlays, margins, cancellations and an attribute.
+ */
+static spm_store *generate(uint64_t seed)
+{
+	static const char *const statuses[] = {"won", "won", "won", "lost", "open"};
+	static const char *const splits[][3] = {{"100%"}, {"50%", "50%"}, {"25%", "25%", "50%"}};
+	static char reps[4096], deals[32768], credits[16384];
+	spm_store *st = teststore_open("credit-gen");
+	size_t n;
+
+	rng = seed;
+	n = (size_t)snprintf(reps, sizeof reps, "rep_id,manager_id,territory\n");
+	for (int i = 0; i < NREPS; i++) {
+		char mgr[8] = "", terr[8] = "";
+		if (i > 0 && pick(5))
+			snprintf(mgr, sizeof mgr, "p%02u", pick((unsigned)i));
+		if (pick(4))
+			snprintf(terr, sizeof terr, "G%u", pick(NTERR));
+		n += (size_t)snprintf(reps + n, sizeof reps - n, "p%02d,%s,%s\n", i, mgr, terr);
+	}
+	n = (size_t)snprintf(deals, sizeof deals,
+	                     "deal_id,rep_id,territory,amount,margin,status,close_date,"
+	                     "created_date,cancel_date,type,segment\n");
+	size_t nc = (size_t)snprintf(credits, sizeof credits, "deal_id,rep_id,share,kind\n");
+	for (int i = 0; i < NDEALS; i++) {
+		struct gen_deal *g = &gen[i];
+		char rep[8] = "", terr[8] = "", margin[24] = "", created[11];
+		g->amount = 4 * (int64_t)(1 + pick(2500000));
+		if (pick(5))
+			snprintf(rep, sizeof rep, "p%02u", pick(NREPS));
+		if (pick(3))
+			snprintf(terr, sizeof terr, "G%u", pick(NTERR));
+		if (pick(2))
+			snprintf(margin, sizeof margin, "%u.%04u", pick(5000), pick(10000));
+		snprintf(g->status, sizeof g->status, "%s", statuses[pick(5)]);
+		/* Created, closed and cancelled in this order, as the importer wants. */
+		unsigned month = 1 + pick(4);
+		gen_day(created, month, 1, 14);
+		month += pick(3);
+		gen_day(g->close, month, 15, 14);
+		g->cancel[0] = '\0';
+		if (!pick(6))
+			gen_day(g->cancel, month + 1 + pick(3), 1, 28);
+		n += (size_t)snprintf(
+		    deals + n, sizeof deals - n, "q%03d,%s,%s,%lld.%04lld,%s,%s,%s,%s,%s,%s,%s\n",
+		    i, rep, terr, (long long)(g->amount / 10000), (long long)(g->amount % 10000),
+		    margin, g->status, g->close, created, g->cancel, pick(2) ? "new" : "renewal",
+		    pick(2) ? "smb" : "ent");
+		g->split = pick(5) < 2;
+		if (g->split) {
+			unsigned k = pick(3), first = pick(NREPS);
+			for (unsigned j = 0; j <= k; j++)
+				nc += (size_t)snprintf(credits + nc, sizeof credits - nc,
+				                       "q%03d,p%02u,%s,revenue\n", i,
+				                       (first + j * 5) % NREPS, splits[k][j]);
+		}
+		if (!pick(5))
+			nc += (size_t)snprintf(credits + nc, sizeof credits - nc,
+			                       "q%03d,p%02u,%s,overlay\n", i, pick(NREPS),
+			                       pick(2) ? "100%" : "50%");
+	}
+	assert_true(n < sizeof deals - 1 && nc < sizeof credits - 1);
+	teststore_load(st, SPM_KIND_TERRITORIES,
+	               "territory_id,parent_id\nG0,\nG1,G0\nG2,G0\nG3,G1\nG4,G3\n");
+	teststore_load(st, SPM_KIND_REPS, reps);
+	teststore_load(st, SPM_KIND_DEALS, deals);
+	teststore_load(st, SPM_KIND_CREDITS, credits);
+	return st;
+}
+
+/* The lines of `all` that credit `rep`, in their order. */
+static void lines_of(char *dst, size_t size, const char *all, const char *rep)
+{
+	size_t n = 0, len = strlen(rep);
+	dst[0] = '\0';
+	for (const char *l = all; *l;) {
+		const char *end = strchr(l, '\n') + 1;
+		if (strncmp(l, rep, len) == 0 && l[len] == ' ') {
+			assert_true(n + (size_t)(end - l) < size);
+			memcpy(dst + n, l, (size_t)(end - l));
+			n += (size_t)(end - l);
+			dst[n] = '\0';
+		}
+		l = end;
+	}
+}
+
+static void test_one_rep_is_its_share_of_all(void **state)
+{
+	static char all[1 << 18], mine[1 << 16];
+	static const char *const smb[] = {"smb"};
+	static const char *const news[] = {"new"};
+	static const char *const ranges[][2] = {{"2026-01-01", "2026-03-31"},
+	                                        {"2026-02-01", "2026-02-28"},
+	                                        {"2026-01-01", "2026-12-31"}};
+	spm_plan_filter w = {"segment", {smb, 1}};
+	size_t lines = 0;
+
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		*state = generate(seed * 0x9E3779B97F4A7C15u);
+		for (unsigned variant = 0; variant < 12; variant++) {
+			spm_plan_credit r = default_rule();
+			r.roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT | SPM_CREDIT_OVERLAY |
+			          SPM_CREDIT_TEAM | SPM_CREDIT_TERRITORY;
+			if (variant & 1)
+				r.statuses = 7;
+			if (variant & 2) {
+				r.where = &w;
+				r.nwhere = 1;
+				r.types = (spm_plan_words){news, 1};
+			}
+			if (variant & 4) {
+				r.has_window = true;
+				r.window_from = day("2026-01-15");
+				r.window_to = day("2026-05-15");
+				r.date = SPM_DATE_CREATED;
+			}
+			spm_credit_query q = query(&r);
+			q.team_direct_only = variant >= 8;
+			const char *const *range = ranges[variant % 3];
+			snprintf(all, sizeof all, "%s", credits_q(*state, q, range[0], range[1]));
+			for (const char *c = all; (c = strchr(c, '\n')) != NULL; c++)
+				lines++;
+			for (int i = 0; i <= NREPS; i++) {
+				char rep[8];
+				snprintf(rep, sizeof rep, "p%02d", i); /* p14 is no rep */
+				q.rep_id = rep;
+				lines_of(mine, sizeof mine, all, rep);
+				assert_string_equal(credits_q(*state, q, range[0], range[1]), mine);
+			}
+		}
+		teststore_teardown(state);
+	}
+	/* The generated stores gave something to compare. */
+	assert_true(lines > 1000);
+	*state = NULL;
+}
+
+/* Sums the split lines per deal. */
+static int64_t split_sum[NDEALS];
+static int64_t split_deal_amount[NDEALS];
+
+static int add_split(void *ctx, const spm_credit_line *l)
+{
+	const char *d = l->deal_id;
+	(void)ctx;
+	assert_true(d[0] == 'q' && strlen(d) == 4);
+	int i = (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	assert_in_range(i, 0, NDEALS - 1);
+	assert_int_equal(l->role, SPM_ROLE_SPLIT);
+	split_sum[i] += l->amount.units;
+	split_deal_amount[i] = l->deal_amount.units;
+	return 0;
+}
+
+static void test_splits_conserve_the_amount(void **state)
+{
+	spm_plan_credit r = default_rule();
+	spm_credit_query q = query(&r);
+	spm_error err;
+	r.roles = SPM_CREDIT_SPLIT;
+	r.statuses = 7;
+	q.first = day("2026-01-01");
+	q.last = day("2026-04-30");
+	for (uint64_t seed = 11; seed <= 13; seed++) {
+		size_t seen = 0, want = 0;
+		*state = generate(seed * 0x9E3779B97F4A7C15u);
+		memset(split_sum, 0, sizeof split_sum);
+		memset(split_deal_amount, 0, sizeof split_deal_amount);
+		assert_int_equal(spm_credits_ex(*state, &q, add_split, NULL, &err), SPM_OK);
+		for (int i = 0; i < NDEALS; i++) {
+			const struct gen_deal *g = &gen[i];
+			bool counts = g->split && strcmp(g->close, "2026-04-30") <= 0 &&
+			              (!g->cancel[0] || strcmp(g->cancel, "2026-04-30") > 0);
+			want += counts;
+			if (split_deal_amount[i] == 0) {
+				assert_false(counts);
+				continue;
+			}
+			seen++;
+			assert_true(counts);
+			assert_int_equal(split_deal_amount[i], g->amount);
+			assert_int_equal(split_sum[i], g->amount);
+		}
+		assert_int_equal(seen, want);
+		assert_true(want > 10);
+		teststore_teardown(state);
+	}
+	*state = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,10 +772,13 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_window_and_cancellations, setup_org,
 	                                    teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_margin_rounding, setup_org, teststore_teardown),
-	    cmocka_unit_test_setup_teardown(test_hierarchy_loop_ends, setup_org, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_hierarchy_loop_ends, setup_org,
+	                                    teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_usage_errors, setup_org, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_store_faults, setup_org, teststore_teardown),
 	    cmocka_unit_test(test_role_names),
+	    cmocka_unit_test(test_one_rep_is_its_share_of_all),
+	    cmocka_unit_test(test_splits_conserve_the_amount),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
