@@ -4,8 +4,10 @@
  *
  * Findings are warnings, not errors: a plan may mean to have a cliff. Each names where it is
  * (source, line) and what it is, e.g.
- *     plan.yaml:14: cliff: pay jumps by 4% of quota at 100% (tier 1 to tier 2, retroactive)
- *     plan.yaml:16: pay falls: at 150% the rate drops from 12% to 10% for the whole base
+ *     plan.yaml:14: cliff: component 'new' pays 4% of quota more at 100% (tier 1 to 2,
+ *         retroactive, 8% to 12%)
+ *     plan.yaml:16: pay falls: component 'new' at 150% drops the rate from 12% to 10% for the
+ *         whole base, 3% of quota less
  */
 #ifndef SPM_LINT_H
 #define SPM_LINT_H
@@ -35,11 +37,18 @@ typedef struct spm_lint_options {
 } spm_lint_options;
 
 /*
- * Lints one plan: in a retroactive table, the jump in pay where the measure crosses a tier bound
- * (a cliff, when above the tolerance) and a drop in pay where a higher tier has a lower rate
- * (always reported: nothing in the plan says the drop is meant). Graduated tables change only the
- * marginal rate, so their pay never jumps or falls. Calls fn for each finding, in the file's order;
- * returns the number of findings (>= 0), or a negative status.
+ * Lints one plan:
+ *   - in a retroactive table, the jump in pay where the measure crosses a tier bound (a cliff,
+ *     when above the tolerance) and a drop in pay where a higher tier has a lower rate;
+ *   - in a graduated table, a tier with a lower rate than the one before (pay never jumps there,
+ *     but each further unit earns less);
+ *   - in a pay curve (a component's, or the plan's weighted one), a point that pays less than
+ *     the point before it.
+ * A drop into a tier marked `decelerator: true` is meant and not reported; curves have no such
+ * mark, so their drops always are. Table findings carry the tier's line, a component curve's the
+ * component's line, the plan's curve line 0. Calls fn for each finding, component by component in
+ * the file's order, the plan's curve last; returns the number of findings (>= 0), or a negative
+ * status (SPM_ERANGE when a cliff is too large to compute).
  */
 int spm_plan_lint(const spm_plan *plan, const spm_lint_options *options, spm_lint_fn fn, void *ctx,
                   spm_error *err);
