@@ -267,7 +267,7 @@ static int load_seats(run *r)
 	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->window.first) ||
 	    bind_date(q, 3, r->period->last))
 		rc = nomem(r->err);
-	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW)
+	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW)
 		rc = add_assignment(r, q, &cap);
 	spm_stmt_finalize(q);
 	return rc == SPM_DONE ? SPM_OK : rc;
@@ -413,7 +413,7 @@ static int quota_pass(run *r, size_t k)
 	if (bind_str(q, 1, name) || bind_str(q, 2, c->quota))
 		rc = nomem(r->err);
 	r->cursor = 0;
-	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
 		if (!s)
 			continue;
@@ -462,7 +462,7 @@ static int paid_pass(run *r)
 	    bind_date(q, 3, r->period->first))
 		rc = nomem(r->err);
 	r->cursor = 0;
-	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
 		if (!s)
 			continue;
@@ -494,7 +494,7 @@ static int balance_pass(run *r)
 	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->period->first))
 		rc = nomem(r->err);
 	r->cursor = 0;
-	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
 		if (!s)
 			continue;
@@ -1089,7 +1089,7 @@ static int pay_adjustments(run *r)
 		return rc;
 	if (bind_str(q, 1, name) || spm_stmt_bind_int64(q, 2, r->run_id))
 		rc = nomem(r->err);
-	while (!rc && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
+	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		const char *id = spm_stmt_text(q, 0, NULL), *rep = spm_stmt_text(q, 1, NULL);
 		const char *reason = spm_stmt_text(q, 3, NULL), *cur = spm_stmt_text(q, 4, NULL);
 		spm_money amount = {spm_stmt_int64(q, 2)};
