@@ -10,17 +10,20 @@
 
 #include "cli.h"
 #include "spm/lint.h"
+#include "spm/payouts.h"
 #include "spm/plan.h"
 #include "spm/run.h"
 
-enum { OPT_CLIFF = 256, OPT_EXPLAIN };
+enum { OPT_CLIFF = 256, OPT_EXPLAIN, OPT_DEAL };
 
 static const cli_option options[] = {
     {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
     {"period", 'p', "PERIOD", "run: the period to pay; check: list who sold in it on no plan"},
+    {"rep", 'r', "REP", "statement, explain: this rep only (default: every rep)"},
+    {"deal", OPT_DEAL, "DEAL", "explain: only this deal's credits and the lines they fed"},
     {"explain", OPT_EXPLAIN, NULL, "run: add each line's explanation (JSON)"},
     {"cliff-tolerance", OPT_CLIFF, "X", "check: report cliffs above X (an amount, or N% of quota)"},
-    {"format", 'f', "FMT", "table, csv, tsv, json or jsonl; check also text, its default"},
+    {"format", 'f', "FMT", "table, csv, tsv, json, jsonl; check: text too; statement: html too"},
     {"output", 'o', "FILE", "write the results to FILE (default: standard output)"},
     {"quiet", 'q', NULL, "no summary on standard error"},
     {"help", 'h', NULL, "show this help and exit"},
@@ -28,7 +31,8 @@ static const cli_option options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const char usage[] = "[options] check|run PLAN...";
+static const char usage[] = "[options] check|run PLAN...\n"
+                            "       spm-commission [options] statement|export|explain|close";
 static const char about[] =
     "Work with compensation plans written as YAML files (see spm-plan(5)).\n\n"
     "commands:\n"
@@ -36,7 +40,13 @@ static const char about[] =
     "                  cliffs and falling pay in retroactive tables, and with --period,\n"
     "                  reps who sold in the period but are on none of the plans\n"
     "  run PLAN...     pay every rep assigned to the plans for --period PERIOD: store\n"
-    "                  the run (replacing the period's previous one), write its lines";
+    "                  the run (replacing the period's previous one), write its lines\n"
+    "  statement       the stored run's lines of --period for --rep (or every rep),\n"
+    "                  with the total per currency; --format html: a printable page\n"
+    "  export          the payroll file of --period: per rep, pay code and currency\n"
+    "  explain         every line of --rep (or every rep) in --period, with its\n"
+    "                  explanation, tier steps and credits; --deal: that deal only\n"
+    "  close           lock --period's run: its pay can no longer change";
 static const char after[] =
     "Exit status: 0 success (check: findings are warnings), 64 usage, 65 data the run\n"
     "cannot use, 70 store error, 74 input/output error, 75 store busy, 78 a plan is invalid.\n";
@@ -352,9 +362,533 @@ out:
 	return status;
 }
 
+/*
+ * Reading stored runs: statement, export, explain, close. Each reads what a run stored (see
+ * spm/payouts.h); nothing is recomputed.
+ */
+
+/* Rows written as they come, through one writer. */
+typedef struct row_out {
+	const char *path;
+	FILE *fp;
+	spm_output_format format;
+	spm_writer *w;
+	spm_error err;
+} row_out;
+
+/* Opens the output and decides the format; returns an exit code. */
+static int row_out_open(row_out *o, const char *format, const char *output)
+{
+	memset(o, 0, sizeof *o);
+	o->path = output;
+	if (!(o->fp = cli_open_output(output)))
+		return SPM_EXIT_IO;
+	cli_output_format(format, o->fp, &o->format);
+	return SPM_EXIT_OK;
+}
+
+static int row_out_columns(row_out *o, const spm_column *cols, size_t ncols)
+{
+	return spm_writer_open(&o->w, o->fp, o->format, cols, ncols, &o->err);
+}
+
+/* Finishes the writer and the output; returns the exit code, status being the work's own. */
+static int row_out_close(row_out *o, int status)
+{
+	int rc = SPM_OK;
+	if (status == SPM_EXIT_OK)
+		rc = spm_writer_close(o->w, &o->err);
+	else
+		spm_writer_free(o->w);
+	o->w = NULL;
+	if (rc) {
+		cli_print_error(&o->err);
+		status = cli_exit_code(rc);
+	}
+	if (status != SPM_EXIT_OK) {
+		if (o->fp != stdout)
+			fclose(o->fp);
+		return status;
+	}
+	return cli_close_output(o->fp, o->path);
+}
+
+/* A stored run's command: the period parsed, the store opened, the run's facts read. */
+typedef struct stored_run {
+	spm_store *st;
+	spm_run_info info;
+	char *rep_name;
+} stored_run;
+
+static int stored_run_open(stored_run *r, const char *command, const char *db,
+                           const char *period_name, const char *rep, unsigned flags)
+{
+	spm_period period;
+	spm_error err;
+	int status = SPM_EXIT_OK, rc;
+
+	memset(r, 0, sizeof *r);
+	if (!period_name)
+		return cli_usage_error("%s: give the period with --period", command);
+	if (spm_period_parse(&period, period_name, strlen(period_name), NULL, &err))
+		return cli_usage_error("--period: %s", err.message);
+	if (!(r->st = cli_open_store(cli_store_path(db), flags, &status)))
+		return status;
+	if ((rc = spm_run_info_read(r->st, &period, &r->info, &err)) ||
+	    (rep && (rc = spm_rep_lookup(r->st, rep, &r->rep_name, &err)))) {
+		cli_print_error(&err);
+		return cli_exit_code(rc);
+	}
+	return SPM_EXIT_OK;
+}
+
+static void stored_run_close(stored_run *r)
+{
+	spm_run_info_release(&r->info);
+	free(r->rep_name);
+	spm_store_close(r->st);
+}
+
+/* The run's facts above a statement on a terminal, as a small table of its own. */
+static int write_facts(row_out *o, const stored_run *r, const char *rep)
+{
+	static const spm_column cols[] = {{"fact", SPM_COL_TEXT}, {"value", SPM_COL_TEXT}};
+	const spm_run_info *in = &r->info;
+	char buf[256], id[24];
+	spm_writer *w = NULL;
+	int rc;
+
+	if ((rc = spm_writer_open(&w, o->fp, SPM_OUT_TABLE, cols, 2, &o->err)))
+		return rc;
+	snprintf(buf, sizeof buf, "%s (%s to %s)", in->period, in->first, in->last);
+	snprintf(id, sizeof id, "%lld", (long long)in->run_id);
+	const char *rows[][2] = {
+	    {"period", buf},
+	    {"status", in->closed ? "closed" : "open"},
+	    {"closed", in->closed ? in->closed_at : NULL},
+	    {"rep", rep},
+	    {"name", r->rep_name},
+	    {"run", id},
+	    {"finished", in->finished_at},
+	    {"inputs", in->inputs_hash},
+	};
+	for (size_t i = 0; rc == SPM_OK && i < sizeof rows / sizeof rows[0]; i++)
+		if (rows[i][1] && *rows[i][1])
+			rc = spm_writer_row(w, rows[i], &o->err);
+	for (size_t i = 0; rc == SPM_OK && i < in->nplans; i++) {
+		snprintf(buf, sizeof buf, "%s %s", in->plans[i].name, in->plans[i].hash);
+		const char *row[2] = {"plan", buf};
+		rc = spm_writer_row(w, row, &o->err);
+	}
+	if (rc) {
+		spm_writer_free(w);
+		return rc;
+	}
+	if ((rc = spm_writer_close(w, &o->err)))
+		return rc;
+	fputc('\n', o->fp);
+	return SPM_OK;
+}
+
+enum { STATEMENT_COLS = 12 };
+
+typedef struct statement_rows {
+	row_out *out;
+	const char *period;
+	char *rep_id, *name; /* whose lines are being written */
+	spm_totals totals;
+} statement_rows;
+
+static int statement_totals(statement_rows *s)
+{
+	int rc = SPM_OK;
+	for (size_t i = 0; rc == SPM_OK && i < s->totals.n; i++) {
+		char amount[SPM_NUM_BUFSZ];
+		spm_money_format(amount, sizeof amount, s->totals.items[i].amount, 2);
+		const char *row[STATEMENT_COLS] = {
+		    s->period, s->rep_id, s->name, NULL, "total", NULL, NULL, NULL, amount,
+		    s->totals.items[i].currency, NULL, NULL};
+		rc = spm_writer_row(s->out->w, row, &s->out->err);
+	}
+	spm_totals_clear(&s->totals);
+	return rc;
+}
+
+static int statement_line(void *ctx, const spm_payout_line *l)
+{
+	statement_rows *s = ctx;
+	char id[24], base[SPM_NUM_BUFSZ], amount[SPM_NUM_BUFSZ];
+	int rc;
+
+	if (!s->rep_id || strcmp(s->rep_id, l->rep_id) != 0) {
+		if (s->rep_id && (rc = statement_totals(s)))
+			return rc;
+		free(s->rep_id);
+		free(s->name);
+		s->rep_id = strdup(l->rep_id);
+		s->name = l->rep_name ? strdup(l->rep_name) : NULL;
+		if (!s->rep_id || (l->rep_name && !s->name))
+			return spm_error_set(&s->out->err, SPM_ENOMEM, "out of memory");
+	}
+	/* the total is the sum of the amounts as written: they are written exactly */
+	if ((rc = spm_totals_add(&s->totals, l->currency, l->amount, &s->out->err)))
+		return rc;
+	snprintf(id, sizeof id, "%lld", (long long)l->line_id);
+	spm_money_format(base, sizeof base, l->base, 2);
+	spm_money_format(amount, sizeof amount, l->amount, 2);
+	const char *row[STATEMENT_COLS] = {
+	    s->period, s->rep_id,    s->name,      id,           l->kind,
+	    l->plan,   l->component, l->has_base ? base : NULL, amount, l->currency,
+	    l->reference, l->reason};
+	return spm_writer_row(s->out->w, row, &s->out->err);
+}
+
+static int statement(const char *db, const char *period_name, const char *rep,
+                     const char *format, const char *output)
+{
+	static const spm_column cols[STATEMENT_COLS] = {
+	    {"period", SPM_COL_TEXT},    {"rep_id", SPM_COL_TEXT},    {"name", SPM_COL_TEXT},
+	    {"line", SPM_COL_NUMBER},    {"kind", SPM_COL_TEXT},      {"plan", SPM_COL_TEXT},
+	    {"component", SPM_COL_TEXT}, {"base", SPM_COL_NUMBER},    {"amount", SPM_COL_NUMBER},
+	    {"currency", SPM_COL_TEXT},  {"reference", SPM_COL_TEXT}, {"reason", SPM_COL_TEXT},
+	};
+	stored_run r;
+	row_out o;
+	int status, rc = SPM_OK;
+
+	if ((status = stored_run_open(&r, "statement", db, period_name, rep, SPM_STORE_READONLY)))
+		goto out;
+	if (format && strcmp(format, "html") == 0) {
+		FILE *fp = cli_open_output(output);
+		spm_error err;
+		if (!fp) {
+			status = SPM_EXIT_IO;
+			goto out;
+		}
+		if ((rc = spm_statement_html(fp, r.st, &r.info, rep, &err))) {
+			cli_print_error(&err);
+			status = cli_exit_code(rc);
+			if (fp != stdout)
+				fclose(fp);
+			goto out;
+		}
+		status = cli_close_output(fp, output);
+		goto out;
+	}
+	if ((status = row_out_open(&o, format, output)))
+		goto out;
+	statement_rows s = {&o, r.info.period, NULL, NULL, {0}};
+	if (o.format == SPM_OUT_TABLE)
+		rc = write_facts(&o, &r, rep);
+	if (rc == SPM_OK)
+		rc = row_out_columns(&o, cols, STATEMENT_COLS);
+	if (rc == SPM_OK)
+		rc = spm_payout_lines_each(r.st, r.info.run_id, rep, statement_line, &s, &o.err);
+	if (rc == SPM_OK)
+		rc = statement_totals(&s);
+	if (rc) {
+		cli_print_error(&o.err);
+		status = cli_exit_code(rc);
+	}
+	free(s.rep_id);
+	free(s.name);
+	spm_totals_release(&s.totals);
+	status = row_out_close(&o, status);
+out:
+	stored_run_close(&r);
+	return status;
+}
+
+typedef struct export_rows {
+	row_out *out;
+	const char *period;
+} export_rows;
+
+static int export_row(void *ctx, const spm_payroll_row *p)
+{
+	export_rows *e = ctx;
+	char amount[SPM_NUM_BUFSZ];
+	spm_money_format(amount, sizeof amount, p->amount, 2);
+	const char *row[] = {e->period, p->rep_id, p->name, p->pay_code, amount, p->currency};
+	return spm_writer_row(e->out->w, row, &e->out->err);
+}
+
+static int export_payroll(const char *db, const char *period_name, const char *format,
+                          const char *output)
+{
+	static const spm_column cols[] = {
+	    {"period", SPM_COL_TEXT},   {"rep_id", SPM_COL_TEXT},   {"name", SPM_COL_TEXT},
+	    {"pay_code", SPM_COL_TEXT}, {"amount", SPM_COL_NUMBER}, {"currency", SPM_COL_TEXT},
+	};
+	stored_run r;
+	row_out o;
+	int status, rc;
+
+	if ((status = stored_run_open(&r, "export", db, period_name, NULL, SPM_STORE_READONLY)))
+		goto out;
+	if ((status = row_out_open(&o, format, output)))
+		goto out;
+	export_rows e = {&o, r.info.period};
+	if ((rc = row_out_columns(&o, cols, sizeof cols / sizeof cols[0])) == SPM_OK)
+		rc = spm_payroll_each(r.st, r.info.run_id, export_row, &e, &o.err);
+	if (rc) {
+		cli_print_error(&o.err);
+		status = cli_exit_code(rc);
+	}
+	status = row_out_close(&o, status);
+out:
+	stored_run_close(&r);
+	return status;
+}
+
+/*
+ * explain's rows. On a table (for a person) four columns: rep_id, line, what, detail. In the
+ * other formats (for programs) every value in a column of its own, empty where it does not apply.
+ */
+enum { EXPLAIN_COLS = 21, EXPLAIN_TABLE_COLS = 4 };
+enum {
+	X_REP, X_LINE, X_SECTION, X_KIND, X_PLAN, X_COMPONENT, X_KEY, X_VALUE, X_TIER, X_BASE,
+	X_RATE, X_PAY, X_DEAL, X_ROLE, X_SHARE, X_DATE, X_AMOUNT, X_CURRENCY, X_CONVERTED,
+	X_REFERENCE, X_REASON
+};
+
+typedef struct explain_rows {
+	row_out *out;
+	spm_store *st;
+	int64_t run_id;
+	const char *deal;
+	const spm_payout_line *line;
+	char id[24];
+	char detail[4096];
+	size_t len;
+} explain_rows;
+
+/* Appends "name value" to the detail of a table row, parts joined by ", ". */
+static void detail_add(explain_rows *x, const char *name, const char *value)
+{
+	if (!value || x->len >= sizeof x->detail - 1)
+		return;
+	int n = snprintf(x->detail + x->len, sizeof x->detail - x->len, "%s%s%s%s",
+	                 x->len ? ", " : "", name ? name : "", name ? " " : "", value);
+	if (n > 0)
+		x->len += (size_t)n;
+	if (x->len >= sizeof x->detail)
+		x->len = sizeof x->detail - 1;
+}
+
+static void detail_clear(explain_rows *x)
+{
+	x->detail[0] = '\0';
+	x->len = 0;
+}
+
+static int explain_emit(explain_rows *x, const char *what, const char **cells)
+{
+	if (x->out->format == SPM_OUT_TABLE) {
+		const char *row[EXPLAIN_TABLE_COLS] = {x->line->rep_id, x->id, what, x->detail};
+		return spm_writer_row(x->out->w, row, &x->out->err);
+	}
+	cells[X_REP] = x->line->rep_id;
+	cells[X_LINE] = x->id;
+	cells[X_KIND] = x->line->kind;
+	cells[X_PLAN] = x->line->plan;
+	cells[X_COMPONENT] = x->line->component;
+	return spm_writer_row(x->out->w, cells, &x->out->err);
+}
+
+static int explain_entry(void *ctx, const spm_explain_entry *e)
+{
+	explain_rows *x = ctx;
+	const char *cells[EXPLAIN_COLS] = {NULL};
+	char what[32];
+	detail_clear(x);
+	detail_add(x, NULL, e->value);
+	cells[X_SECTION] = e->step ? "step" : "explain";
+	cells[X_KEY] = e->key;
+	cells[X_VALUE] = e->value;
+	cells[X_TIER] = e->tier;
+	cells[X_BASE] = e->base;
+	cells[X_RATE] = e->rate;
+	cells[X_PAY] = e->pay;
+	if (e->step)
+		snprintf(what, sizeof what, "step %d", e->step);
+	return explain_emit(x, e->step ? what : e->key, cells);
+}
+
+static int explain_credit(void *ctx, const spm_payout_credit *c)
+{
+	explain_rows *x = ctx;
+	const char *cells[EXPLAIN_COLS] = {NULL};
+	char share[SPM_NUM_BUFSZ], amount[SPM_NUM_BUFSZ], converted[SPM_NUM_BUFSZ];
+	char money[2 * SPM_NUM_BUFSZ + 24];
+	spm_rate_format(share, sizeof share, c->share, true);
+	spm_money_format(amount, sizeof amount, c->amount, 2);
+	spm_money_format(converted, sizeof converted, c->converted, 2);
+	detail_clear(x);
+	detail_add(x, "deal", c->deal_id);
+	detail_add(x, NULL, c->role);
+	detail_add(x, "share", share);
+	detail_add(x, NULL, c->date);
+	snprintf(money, sizeof money, "%s %s", amount, c->currency);
+	detail_add(x, NULL, money);
+	snprintf(money, sizeof money, "%s %s", converted, x->line->currency);
+	detail_add(x, "converted", money);
+	cells[X_SECTION] = "credit";
+	cells[X_DEAL] = c->deal_id;
+	cells[X_ROLE] = c->role;
+	cells[X_SHARE] = share;
+	cells[X_DATE] = c->date;
+	cells[X_AMOUNT] = amount;
+	cells[X_CURRENCY] = c->currency;
+	cells[X_CONVERTED] = converted;
+	return explain_emit(x, "credit", cells);
+}
+
+static int explain_line(void *ctx, const spm_payout_line *l)
+{
+	explain_rows *x = ctx;
+	const char *cells[EXPLAIN_COLS] = {NULL};
+	char base[SPM_NUM_BUFSZ], amount[SPM_NUM_BUFSZ], money[SPM_NUM_BUFSZ + 24];
+	int rc;
+
+	if (x->deal) {
+		bool fed;
+		if ((rc = spm_payout_line_has_deal(x->st, x->run_id, l, x->deal, &fed, &x->out->err)))
+			return rc;
+		if (!fed)
+			return SPM_OK;
+	}
+	x->line = l;
+	snprintf(x->id, sizeof x->id, "%lld", (long long)l->line_id);
+	spm_money_format(base, sizeof base, l->base, 2);
+	spm_money_format(amount, sizeof amount, l->amount, 2);
+	snprintf(money, sizeof money, "%s %s", amount, l->currency);
+	detail_clear(x);
+	detail_add(x, NULL, money);
+	detail_add(x, "plan", l->plan);
+	detail_add(x, "component", l->component);
+	detail_add(x, "base", l->has_base ? base : NULL);
+	detail_add(x, "reference", l->reference);
+	detail_add(x, "reason", l->reason);
+	cells[X_SECTION] = "line";
+	cells[X_AMOUNT] = amount;
+	cells[X_CURRENCY] = l->currency;
+	cells[X_BASE] = l->has_base ? base : NULL;
+	cells[X_REFERENCE] = l->reference;
+	cells[X_REASON] = l->reason;
+	if ((rc = explain_emit(x, l->kind, cells)))
+		return rc;
+	if ((rc = spm_explain_each(x->st, l->explain, explain_entry, x, &x->out->err))) {
+		if (rc == SPM_EDATA)
+			spm_error_set(&x->out->err, rc, "line %lld: %s", (long long)l->line_id,
+			              x->out->err.message);
+		return rc;
+	}
+	return spm_payout_credits_each(x->st, x->run_id, l, x->deal, explain_credit, x,
+	                               &x->out->err);
+}
+
+static int explain(const char *db, const char *period_name, const char *rep, const char *deal,
+                   const char *format, const char *output)
+{
+	static const spm_column table_cols[EXPLAIN_TABLE_COLS] = {
+	    {"rep_id", SPM_COL_TEXT},
+	    {"line", SPM_COL_NUMBER},
+	    {"what", SPM_COL_TEXT},
+	    {"detail", SPM_COL_TEXT},
+	};
+	static const spm_column cols[EXPLAIN_COLS] = {
+	    {"rep_id", SPM_COL_TEXT},     {"line", SPM_COL_NUMBER},      {"section", SPM_COL_TEXT},
+	    {"kind", SPM_COL_TEXT},       {"plan", SPM_COL_TEXT},        {"component", SPM_COL_TEXT},
+	    {"key", SPM_COL_TEXT},        {"value", SPM_COL_TEXT},       {"tier", SPM_COL_NUMBER},
+	    {"base", SPM_COL_NUMBER},     {"rate", SPM_COL_TEXT},        {"pay", SPM_COL_NUMBER},
+	    {"deal_id", SPM_COL_TEXT},    {"role", SPM_COL_TEXT},        {"share", SPM_COL_TEXT},
+	    {"date", SPM_COL_TEXT},       {"amount", SPM_COL_NUMBER},    {"currency", SPM_COL_TEXT},
+	    {"converted", SPM_COL_NUMBER}, {"reference", SPM_COL_TEXT}, {"reason", SPM_COL_TEXT},
+	};
+	stored_run r;
+	row_out o;
+	int status, rc;
+
+	if ((status = stored_run_open(&r, "explain", db, period_name, rep, SPM_STORE_READONLY)))
+		goto out;
+	if ((status = row_out_open(&o, format, output)))
+		goto out;
+	explain_rows x = {&o, r.st, r.info.run_id, deal, NULL, "", "", 0};
+	if (o.format == SPM_OUT_TABLE)
+		rc = row_out_columns(&o, table_cols, EXPLAIN_TABLE_COLS);
+	else
+		rc = row_out_columns(&o, cols, EXPLAIN_COLS);
+	if (rc == SPM_OK)
+		rc = spm_payout_lines_each(r.st, r.info.run_id, rep, explain_line, &x, &o.err);
+	if (rc) {
+		cli_print_error(&o.err);
+		status = cli_exit_code(rc);
+	}
+	status = row_out_close(&o, status);
+out:
+	stored_run_close(&r);
+	return status;
+}
+
+static int close_period(const char *db, const char *period_name, bool quiet)
+{
+	spm_store *st = NULL;
+	spm_period period;
+	spm_error err;
+	int64_t run_id = 0;
+	int status = SPM_EXIT_OK, rc;
+
+	if (!period_name)
+		return cli_usage_error("close: give the period with --period");
+	if (spm_period_parse(&period, period_name, strlen(period_name), NULL, &err))
+		return cli_usage_error("--period: %s", err.message);
+	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+		return status;
+	if ((rc = spm_period_close(st, &period, &run_id, &err))) {
+		cli_print_error(&err);
+		status = cli_exit_code(rc);
+	} else if (!quiet) {
+		char name[SPM_PERIOD_BUFSZ];
+		spm_period_format(name, sizeof name, &period);
+		fprintf(stderr, "%s: closed %s (run %lld)\n", cli_progname(), name,
+		        (long long)run_id);
+	}
+	spm_store_close(st);
+	return status;
+}
+
+/* The commands over stored runs; -1 when `command` is none of them. */
+static int stored_command(const char *command, int nargs, char **args, const char *db,
+                          const char *period, const char *rep, const char *deal,
+                          const char *format, const char *output, bool quiet)
+{
+	static const char *const names[] = {"statement", "export", "explain", "close"};
+	size_t i = 0;
+	while (i < 4 && strcmp(command, names[i]) != 0)
+		i++;
+	if (i == 4)
+		return -1;
+	if (nargs > 0)
+		return cli_usage_error("%s: unexpected argument '%s'", command, args[0]);
+	if (format && strcmp(format, "html") == 0 && i != 0)
+		return cli_usage_error("%s: --format html is for statement only", command);
+	if (deal && i != 2)
+		return cli_usage_error("%s: --deal is for explain only", command);
+	if (rep && i != 0 && i != 2)
+		return cli_usage_error("%s: --rep is for statement and explain only", command);
+	switch (i) {
+	case 0: return statement(db, period, rep, format, output);
+	case 1: return export_payroll(db, period, format, output);
+	case 2: return explain(db, period, rep, deal, format, output);
+	default: return close_period(db, period, quiet);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = NULL, *period = NULL, *format = NULL, *output = NULL, *arg;
+	const char *rep = NULL, *deal = NULL;
 	spm_lint_options lo = {{0}, {0}};
 	bool quiet = false, explain = false;
 	int c;
@@ -367,6 +901,12 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			period = arg;
+			break;
+		case 'r':
+			rep = arg;
+			break;
+		case OPT_DEAL:
+			deal = arg;
 			break;
 		case OPT_EXPLAIN:
 			explain = true;
@@ -396,7 +936,7 @@ int main(int argc, char **argv)
 			return SPM_EXIT_USAGE;
 		}
 	}
-	if (format && strcmp(format, "text") != 0) {
+	if (format && strcmp(format, "text") != 0 && strcmp(format, "html") != 0) {
 		spm_output_format f;
 		if (spm_output_format_parse(&f, format))
 			return cli_usage_error("unknown format '%s'", format);
@@ -404,6 +944,15 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("no command given");
 	const char *command = argv[optind];
+	int stored = stored_command(command, argc - optind - 1, argv + optind + 1, db, period, rep,
+	                            deal, format, output, quiet);
+	if (stored >= 0)
+		return stored;
+	if ((format && strcmp(format, "html") == 0) || rep || deal)
+		return cli_usage_error("%s: %s", command,
+		                       rep    ? "--rep is for statement and explain only"
+		                       : deal ? "--deal is for explain only"
+		                              : "--format html is for statement only");
 	if (strcmp(command, "check") != 0 && strcmp(command, "run") != 0)
 		return cli_usage_error("unknown command '%s'", command);
 	if (optind + 1 >= argc)
