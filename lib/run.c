@@ -61,7 +61,18 @@ typedef struct run {
 	const spm_plan_component *comp;   /* a component's pass */
 	size_t index;                     /* its index */
 	enum { FILL_COMPONENT, FILL_BONUS, FILL_TEAM } fill;
+	/* closed periods restated in this run, for the plan being paid */
+	struct restated *restated;
+	size_t nrestated;
 } run;
+
+/* A closed period's pay recomputed on today's data, less what was paid for it: per rep. */
+typedef struct restated {
+	char period[SPM_PERIOD_BUFSZ];
+	char **reps;
+	spm_money *diff;
+	size_t n;
+} restated;
 
 static const char *const role_names[] = {"owner", "split", "overlay", "team", "territory"};
 
@@ -996,6 +1007,35 @@ static int settle_seat(run *r, seat *s, spm_money total)
 	return SPM_OK;
 }
 
+/* The restatement lines of the seat: one per closed period whose pay changed. */
+static int restatements(run *r, seat *s, spm_money *total)
+{
+	int rc;
+	for (size_t i = 0; i < r->nrestated; i++) {
+		const restated *q = &r->restated[i];
+		size_t lo = 0, hi = q->n;
+		while (lo < hi) { /* reps are in byte order */
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(q->reps[mid], s->rep) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == q->n || strcmp(q->reps[lo], s->rep) != 0 || q->diff[lo].units == 0)
+			continue;
+		char why[128];
+		snprintf(why, sizeof why, "%s restated: its data changed after it was closed",
+		         q->period);
+		if ((rc = explain_open(r)) || (rc = explain_money(r, "difference", q->diff[lo])) ||
+		    (rc = explain_close(r)))
+			return rc;
+		line l = {NULL, "restatement", q->period, why, q->diff[lo], NULL, NULL};
+		if ((rc = emit(r, s, &l, total)))
+			return rc;
+	}
+	return SPM_OK;
+}
+
 /* Lines kept at 4 decimals are brought to the plan's place by one line on the total. */
 static int round_total(run *r, seat *s, spm_money *total)
 {
@@ -1028,7 +1068,7 @@ static int pay_seat(run *r, seat *s)
 	if (!(rc = pay_components(r, s, earned, &total)) &&
 	    !(rc = pay_bonuses(r, s, earned, &total)) && !(rc = pay_overrides(r, s, &total)) &&
 	    !(rc = plan_cap(r, s, &total)) && !(rc = clawbacks(r, s, &total)) &&
-	    !(rc = round_total(r, s, &total)))
+	    !(rc = restatements(r, s, &total)) && !(rc = round_total(r, s, &total)))
 		rc = settle_seat(r, s, total);
 	free(earned);
 	return rc;
@@ -1050,6 +1090,23 @@ static int window_of(const spm_plan *p, const spm_period *period, const spm_fisc
 	return SPM_OK;
 }
 
+static int restate_periods(run *r, const spm_run_plan *rp, const char *hash,
+                           const spm_fiscal *fiscal);
+static int insert_run(spm_store *st, const spm_period *period, int64_t *run_id, spm_error *err);
+
+static void restated_free(run *r)
+{
+	for (size_t i = 0; i < r->nrestated; i++) {
+		for (size_t k = 0; k < r->restated[i].n; k++)
+			free(r->restated[i].reps[k]);
+		free(r->restated[i].reps);
+		free(r->restated[i].diff);
+	}
+	free(r->restated);
+	r->restated = NULL;
+	r->nrestated = 0;
+}
+
 static int pay_plan(run *r, const spm_run_plan *rp, const char *hash, const spm_fiscal *fiscal)
 {
 	int rc;
@@ -1058,14 +1115,133 @@ static int pay_plan(run *r, const spm_run_plan *rp, const char *hash, const spm_
 	if ((rc = window_of(rp->plan, r->period, fiscal, &r->window, r->err)))
 		return rc;
 	feed(r, hash);
-	if (!(rc = load_seats(r)) && !(rc = measure_plan(r)) && !(rc = clawbacks_open(r))) {
+	if (!(rc = restate_periods(r, rp, hash, fiscal)) && !(rc = load_seats(r)) &&
+	    !(rc = measure_plan(r)) && !(rc = clawbacks_open(r))) {
 		for (size_t i = 0; i < r->nseats && !rc; i++)
 			rc = pay_seat(r, &r->seats[i]);
 	}
 	spm_stmt_finalize(r->claw);
 	r->claw = NULL;
 	seats_free(r);
+	restated_free(r);
 	return rc;
+}
+
+/* The kinds of line a restatement compares: pay earned, not its settlement. */
+#define EARNED_KINDS                                                                           \
+	"('commission', 'bonus', 'override', 'cap', 'clawback', 'rounding')"
+
+/* Appends a rep's difference to q (rows come in rep order). */
+static int restated_add(run *r, restated *q, const char *rep, spm_money diff)
+{
+	char **reps = realloc(q->reps, (q->n + 1) * sizeof *reps);
+	if (reps)
+		q->reps = reps;
+	spm_money *d = realloc(q->diff, (q->n + 1) * sizeof *d);
+	if (d)
+		q->diff = d;
+	if (!reps || !d || !(q->reps[q->n] = strdup(rep)))
+		return nomem(r->err);
+	q->diff[q->n++] = diff;
+	return SPM_OK;
+}
+
+/*
+ * Recomputes closed period q of the plan on today's data inside a savepoint, as a run of its own
+ * that is then rolled back, and keeps per rep what it earns less what was paid for q: its own
+ * lines and the restatements of q in later closed runs.
+ */
+static int restate(run *r, const spm_run_plan *rp, const char *hash, const spm_fiscal *fiscal,
+                   const spm_period *q, restated *out)
+{
+	run sub = *r;
+	spm_run_summary sum = {0};
+	spm_stmt *s = NULL;
+	int rc, undo;
+
+	sub.period = q;
+	sub.fn = NULL;
+	sub.sum = &sum;
+	sub.seats = NULL;
+	sub.nseats = 0;
+	sub.claw = NULL;
+	sub.restated = NULL;
+	sub.nrestated = 0;
+	memset(&sub.explain, 0, sizeof sub.explain);
+	if ((rc = spm_store_exec(r->st, "SAVEPOINT restate", r->err)))
+		return rc;
+	rc = insert_run(r->st, q, &sub.run_id, r->err);
+	if (!rc) {
+		sub.plan = rp->plan;
+		sub.hash = hash;
+		if (!(rc = window_of(rp->plan, q, fiscal, &sub.window, r->err)) &&
+		    !(rc = load_seats(&sub)) && !(rc = measure_plan(&sub)) &&
+		    !(rc = clawbacks_open(&sub)))
+			for (size_t i = 0; i < sub.nseats && !rc; i++)
+				rc = pay_seat(&sub, &sub.seats[i]);
+		spm_stmt_finalize(sub.claw);
+		seats_free(&sub);
+		spm_buf_free(&sub.explain);
+	}
+	if (!rc)
+		rc = spm_stmt_prepare(
+		    r->st, &s,
+		    "SELECT rep_id, sum(amount) FROM (SELECT rep_id, amount FROM payout_lines"
+		    " WHERE run_id = ?1 AND kind IN " EARNED_KINDS
+		    " UNION ALL SELECT l.rep_id, -l.amount FROM payout_lines l JOIN period_locks k"
+		    " ON k.run_id = l.run_id WHERE l.plan = ?2 AND ((k.period = ?3 AND l.kind IN "
+		    EARNED_KINDS ") OR (l.kind = 'restatement' AND l.reference = ?3)))"
+		    " GROUP BY rep_id HAVING sum(amount) <> 0 ORDER BY rep_id",
+		    r->err);
+	if (!rc && (spm_stmt_bind_int64(s, 1, sub.run_id) || bind_str(s, 2, rp->plan->name) ||
+	            bind_str(s, 3, out->period)))
+		rc = nomem(r->err);
+	while (!rc && (rc = spm_stmt_step(s, r->err)) == SPM_ROW)
+		rc = restated_add(r, out, spm_stmt_text(s, 0, NULL), (spm_money){spm_stmt_int64(s, 1)});
+	if (rc == SPM_DONE)
+		rc = SPM_OK;
+	spm_stmt_finalize(s);
+	undo = spm_store_exec(r->st, "ROLLBACK TO restate; RELEASE restate", r->err);
+	if (!rc && undo)
+		rc = undo;
+	return rc;
+}
+
+/*
+ * The closed periods just before this one (those after the last open period) are recomputed;
+ * for a plan evaluated to date, only those before its window, whose pay the true-up cannot reach.
+ */
+static int restate_periods(run *r, const spm_run_plan *rp, const char *hash,
+                           const spm_fiscal *fiscal)
+{
+	spm_period q = *r->period;
+	int rc;
+	for (int back = 0; back < 240; back++) {
+		char name[SPM_PERIOD_BUFSZ];
+		int64_t closed = 0;
+		if (spm_period_shift(&q, &q, -1))
+			break;
+		if (q.last.days < rp->plan->from.days)
+			break;
+		spm_period_format(name, sizeof name, &q);
+		if ((rc = exec_bound(r->st, "SELECT count(*) FROM period_locks WHERE period = ?1",
+		                     name, NULL, &closed, r->err)))
+			return rc;
+		if (!closed)
+			break;
+		if (q.last.days >= r->window.first.days)
+			continue;
+		restated *more = realloc(r->restated, (r->nrestated + 1) * sizeof *more);
+		if (!more)
+			return nomem(r->err);
+		r->restated = more;
+		restated *out = &r->restated[r->nrestated++];
+		memset(out, 0, sizeof *out);
+		memcpy(out->period, name, sizeof out->period);
+		if ((rc = restate(r, rp, hash, fiscal, &q, out)))
+			return rc;
+	}
+	return SPM_OK;
 }
 
 /* Adjustments imported for the period: a line each, in the currency the rep is paid in here. */

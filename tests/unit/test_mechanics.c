@@ -461,6 +461,55 @@ static void test_import_order(void **state)
 	}
 }
 
+static void close_period(spm_store *st, const char *period)
+{
+	char sql[256];
+	spm_error err;
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO period_locks SELECT period, period_first, period_last, run_id, 'now'"
+	         " FROM runs WHERE period = '%s'",
+	         period);
+	if (spm_store_exec(st, sql, &err))
+		fail_msg("%s", err.message);
+}
+
+/*
+ * A closed period never changes: a late deal for it is paid in the next open run, as a
+ * restatement line naming the period, once.
+ */
+static void test_restatement(void **state)
+{
+	spm_store *st = *state;
+	static const char plan[] = HEAD("month", "components:\n  - name: s\n    rate: 10%\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,1000,won,2026-03-02\n"
+	               "C,r1,2000,won,2026-04-02\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	run_ok(st, plan, "2026-03");
+	close_period(st, "2026-03");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nB,r1,500,won,2026-03-20\n");
+	run_ok(st, plan, "2026-04");
+	assert_string_equal(lines, "r1 commission s 200.00\nr1 restatement - 50.00\n");
+	assert_int_equal(query_int(st, "SELECT count(*) FROM payout_lines WHERE kind = 'restatement'"
+	                               " AND reference = '2026-03'"),
+	                 1);
+	/* March's own lines are as they were */
+	assert_int_equal(query_int(st, "SELECT sum(amount) FROM payout_lines l JOIN runs n"
+	                               " USING (run_id) WHERE n.period = '2026-03'"),
+	                 100 * SPM_MONEY_ONE);
+	/* once April is closed, May owes nothing more for March */
+	close_period(st, "2026-04");
+	run_ok(st, plan, "2026-05");
+	assert_string_equal(lines, "r1 commission s 0.00\n");
+	/* a cancellation of a paid deal found after the close is taken back the same way */
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nB,r1,500,lost,2026-03-20\n");
+	run_ok(st, plan, "2026-05");
+	assert_string_equal(lines, "r1 commission s 0.00\nr1 restatement - -50.00\n"
+	                           "r1 carry - 50.00\n");
+}
+
 /* A dry run writes the lines a run would store, and keeps nothing. */
 static void test_dry_run(void **state)
 {
@@ -497,7 +546,7 @@ int main(void)
 	    T(test_draw_limits),   T(test_override), T(test_clawback),
 	    T(test_thresholds_caps_bonuses), T(test_curves), T(test_measures),
 	    T(test_rounding_total), T(test_monotone), T(test_import_order),
-	    T(test_dry_run),
+	    T(test_dry_run),       T(test_restatement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
