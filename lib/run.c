@@ -61,6 +61,10 @@ typedef struct run {
 	const spm_plan_component *comp;   /* a component's pass */
 	size_t index;                     /* its index */
 	enum { FILL_COMPONENT, FILL_BONUS, FILL_TEAM } fill;
+	/* what-if: one rep only, with more credited to one component (solve) */
+	const char *only_rep;
+	size_t extra_comp;
+	spm_money extra;
 	/* closed periods restated in this run, for the plan being paid */
 	struct restated *restated;
 	size_t nrestated;
@@ -271,12 +275,13 @@ static int load_seats(run *r)
 	    r->st, &q,
 	    "SELECT a.rep_id, a.from_date, a.to_date, p.hire_date, p.end_date FROM assignments a"
 	    " JOIN reps p ON p.rep_id = a.rep_id WHERE a.plan = ?1 AND a.from_date <= ?3"
-	    " AND (a.to_date IS NULL OR a.to_date >= ?2) ORDER BY a.rep_id, a.from_date",
+	    " AND (a.to_date IS NULL OR a.to_date >= ?2) AND (?4 IS NULL OR a.rep_id = ?4)"
+	    " ORDER BY a.rep_id, a.from_date",
 	    r->err);
 	if (rc)
 		return rc;
 	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->window.first) ||
-	    bind_date(q, 3, r->period->last))
+	    bind_date(q, 3, r->period->last) || bind_str(q, 4, r->only_rep))
 		rc = nomem(r->err);
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW)
 		rc = add_assignment(r, q, &cap);
@@ -403,7 +408,8 @@ static int credit_pass(run *r, const spm_plan_credit *rule, spm_date first, spm_
 {
 	r->cursor = 0;
 	feed(r, r->target);
-	return spm_credits(r->st, rule, first, last, NULL, r->plan->rounding, on_credit, r, r->err);
+	return spm_credits(r->st, rule, first, last, r->only_rep, r->plan->rounding, on_credit, r,
+	                   r->err);
 }
 
 /* Every seat's quota of component k for the window, converted and prorated. */
@@ -535,7 +541,7 @@ static int measure_plan(run *r)
 		if (c->measure == SPM_MEASURE_ACTIVITIES) {
 			r->cursor = 0;
 			rc = spm_activity_counts(r->st, &c->activity_kinds, r->window.first,
-			                         r->period->last, NULL, on_activities, r, r->err);
+			                         r->period->last, r->only_rep, on_activities, r, r->err);
 		} else {
 			rc = credit_pass(r, &c->credit, r->window.first, r->period->last);
 		}
@@ -562,6 +568,7 @@ static int measure_plan(run *r)
 		spm_credit_query cq = {.rule = &rule,
 		                       .first = r->period->first,
 		                       .last = r->period->last,
+		                       .rep_id = r->only_rep,
 		                       .mode = p->rounding,
 		                       .team_direct_only = !o->all_levels};
 		if ((rc = spm_credits_ex(r->st, &cq, on_credit, r, r->err)))
@@ -569,6 +576,11 @@ static int measure_plan(run *r)
 	}
 	if ((p->evaluation != SPM_EVAL_PERIOD && (rc = paid_pass(r))) || (rc = balance_pass(r)))
 		return rc;
+	if (r->extra.units && r->nseats && r->extra_comp < p->ncomponents) {
+		spm_measured *m = &r->seats[0].m[r->extra_comp];
+		if (spm_money_add(&m->base, m->base, r->extra))
+			return spm_error_set(r->err, SPM_ERANGE, "more sales out of range");
+	}
 	return SPM_OK;
 }
 
@@ -1430,10 +1442,20 @@ static int prepare_writes(run *r)
 	return SPM_OK;
 }
 
+/* How a run is held: stored, dry (rolled back), or inside the caller's transaction. */
+typedef struct run_mode {
+	bool dry;    /* roll back at the end; a closed period may be computed */
+	bool nested; /* the caller holds the transaction (and rolls it back) */
+	const char *only_rep;
+	size_t extra_comp;
+	spm_money extra;
+} run_mode;
+
 static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
-                      const spm_period *period, bool dry, spm_payout_fn fn, void *ctx,
-                      spm_run_summary *sum, spm_error *err)
+                      const spm_period *period, const run_mode *mode, spm_payout_fn fn,
+                      void *ctx, spm_run_summary *sum, spm_error *err)
 {
+	bool dry = mode->dry || mode->nested;
 	char name[SPM_PERIOD_BUFSZ];
 	char(*hashes)[65] = NULL;
 	run r = {0};
@@ -1452,10 +1474,13 @@ static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 	r.ctx = ctx;
 	r.sum = sum;
 	r.err = err;
+	r.only_rep = mode->only_rep;
+	r.extra_comp = mode->extra_comp;
+	r.extra = mode->extra;
 	spm_sha256_init(&r.inputs);
 	if (!(hashes = calloc(nplans ? nplans : 1, sizeof *hashes)))
 		return nomem(err);
-	if ((rc = spm_store_begin(st, err))) {
+	if (!mode->nested && (rc = spm_store_begin(st, err))) {
 		free(hashes);
 		return rc;
 	}
@@ -1468,6 +1493,10 @@ static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 		                   name);
 		goto fail;
 	}
+	/* a dry run of a closed period computes it afresh, inside what is rolled back */
+	if (locked && (rc = exec_bound(st, "DELETE FROM period_locks WHERE period = ?1", name,
+	                               NULL, NULL, err)))
+		goto fail;
 	/* the previous run of the open period goes, with its lines, credits and ledger */
 	if ((rc = exec_bound(st,
 	                     "DELETE FROM ledger WHERE run_id IN"
@@ -1492,6 +1521,8 @@ static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 	spm_sha256_hex(digest, sum->inputs_hash);
 	if ((rc = finish_run(st, r.run_id, sum->inputs_hash, err)))
 		goto fail;
+	if (mode->nested)
+		goto out;
 	if (dry) {
 		spm_store_rollback(st);
 		goto out;
@@ -1500,7 +1531,8 @@ static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 		goto fail;
 	goto out;
 fail:
-	spm_store_rollback(st);
+	if (!mode->nested)
+		spm_store_rollback(st);
 	memset(sum, 0, sizeof *sum);
 out:
 	spm_stmt_finalize(r.line);
@@ -1516,11 +1548,269 @@ out:
 int spm_run(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
             spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err)
 {
-	return run_period(st, plans, nplans, period, false, fn, ctx, sum, err);
+	run_mode mode = {0};
+	return run_period(st, plans, nplans, period, &mode, fn, ctx, sum, err);
 }
 
 int spm_run_dry(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
                 spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err)
 {
-	return run_period(st, plans, nplans, period, true, fn, ctx, sum, err);
+	run_mode mode = {.dry = true};
+	return run_period(st, plans, nplans, period, &mode, fn, ctx, sum, err);
+}
+
+/* ---- what-if and reverse ------------------------------------------------------------------- */
+
+typedef struct whatif_entry {
+	char *rep;
+	char currency[4];
+	int set; /* 0 new plans, 1 old */
+	int64_t amount;
+} whatif_entry;
+
+typedef struct whatif {
+	whatif_entry *v;
+	size_t n, cap;
+	int set;
+	spm_error *err;
+} whatif;
+
+static int whatif_add(void *ctx, const spm_payout *p)
+{
+	whatif *w = ctx;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		whatif_entry *v = realloc(w->v, cap * sizeof *v);
+		if (!v)
+			return nomem(w->err);
+		w->v = v;
+		w->cap = cap;
+	}
+	whatif_entry *e = &w->v[w->n];
+	if (!(e->rep = strdup(p->rep_id)))
+		return nomem(w->err);
+	snprintf(e->currency, sizeof e->currency, "%s", p->currency ? p->currency : "");
+	e->set = w->set;
+	e->amount = p->pay.units;
+	w->n++;
+	return SPM_OK;
+}
+
+static int whatif_cmp(const void *a, const void *b)
+{
+	const whatif_entry *x = a, *y = b;
+	int c = strcmp(x->rep, y->rep);
+	return c ? c : strcmp(x->currency, y->currency);
+}
+
+/* Dry-runs one set of plans over the span's periods inside one rolled-back transaction. */
+static int whatif_set(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                      const spm_period *parts, size_t nparts, whatif *w, spm_error *err)
+{
+	run_mode mode = {.nested = true};
+	spm_run_plan *live = calloc(nplans ? nplans : 1, sizeof *live);
+	int rc;
+	if (!live)
+		return nomem(err);
+	if ((rc = spm_store_begin(st, err))) {
+		free(live);
+		return rc;
+	}
+	for (size_t i = 0; i < nparts && !rc; i++) {
+		size_t n = 0;
+		spm_run_summary sum;
+		for (size_t k = 0; k < nplans; k++)
+			if (check_plan(plans[k].plan, &parts[i], NULL) == SPM_OK)
+				live[n++] = plans[k];
+		if (n)
+			rc = run_period(st, live, n, &parts[i], &mode, whatif_add, w, &sum, err);
+	}
+	spm_store_rollback(st);
+	free(live);
+	return rc;
+}
+
+int spm_simulate(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                 const spm_run_plan *against, size_t nagainst, const spm_period *span,
+                 spm_whatif_fn fn, void *ctx, spm_error *err)
+{
+	spm_period one = *span, *parts = &one;
+	size_t nparts = 1;
+	whatif w = {.err = err};
+	int rc = SPM_OK;
+
+	if (!nplans || !nagainst)
+		return spm_error_set(err, SPM_EUSAGE, "what-if needs plans on both sides");
+	spm_period_kind kind = plans[0].plan->period;
+	for (size_t i = 0; i < nplans + nagainst; i++) {
+		const spm_plan *p = i < nplans ? plans[i].plan : against[i - nplans].plan;
+		if (p->period != kind)
+			return spm_error_set(err, SPM_EUSAGE,
+			                     "%s: plan '%s' pays by other periods than '%s'",
+			                     p->source, p->name, plans[0].plan->name);
+	}
+	if (span->kind < kind)
+		return spm_error_set(err, SPM_EUSAGE, "the plans pay by longer periods than the span");
+	if (span->kind > kind) {
+		spm_period buf[12];
+		if (spm_period_split(span, kind, buf, 12, &nparts))
+			return spm_error_set(err, SPM_EUSAGE, "cannot split the span into periods");
+		if (!(parts = malloc(nparts * sizeof *parts)))
+			return nomem(err);
+		memcpy(parts, buf, nparts * sizeof *parts);
+	}
+	w.set = 0;
+	rc = whatif_set(st, plans, nplans, parts, nparts, &w, err);
+	w.set = 1;
+	if (!rc)
+		rc = whatif_set(st, against, nagainst, parts, nparts, &w, err);
+	if (!rc && w.n)
+		qsort(w.v, w.n, sizeof *w.v, whatif_cmp);
+	for (size_t i = 0; !rc && i < w.n;) {
+		spm_whatif_row row = {w.v[i].rep, w.v[i].currency, {0}, {0}, {0}};
+		size_t j = i;
+		for (; j < w.n && whatif_cmp(&w.v[i], &w.v[j]) == 0; j++)
+			(w.v[j].set ? &row.old_pay : &row.new_pay)->units += w.v[j].amount;
+		if (spm_money_sub(&row.diff, row.new_pay, row.old_pay))
+			rc = spm_error_set(err, SPM_ERANGE, "rep '%s': difference out of range",
+			                   row.rep_id);
+		else
+			rc = fn(ctx, &row);
+		i = j;
+	}
+	for (size_t i = 0; i < w.n; i++)
+		free(w.v[i].rep);
+	free(w.v);
+	if (parts != &one)
+		free(parts);
+	return rc;
+}
+
+typedef struct solve_eval {
+	int64_t earned;
+	bool seen;
+	const char *component;
+	spm_money base, quota;
+	bool has_quota;
+} solve_eval;
+
+static int solve_add(void *ctx, const spm_payout *p)
+{
+	static const char *const earned[] = {"commission", "bonus",    "override",   "cap",
+	                                     "clawback",   "rounding", "restatement", NULL};
+	solve_eval *e = ctx;
+	for (size_t i = 0; earned[i]; i++)
+		if (strcmp(p->kind, earned[i]) == 0)
+			e->earned += p->pay.units;
+	if (p->component && strcmp(p->kind, "commission") == 0 &&
+	    strcmp(p->component, e->component) == 0) {
+		e->seen = true;
+		e->base = p->base;
+		e->quota = p->quota;
+		e->has_quota = p->has_quota;
+	}
+	return SPM_OK;
+}
+
+static int solve_at(spm_store *st, const spm_run_plan *plan, const spm_period *period,
+                    const char *rep, size_t comp, spm_money extra, solve_eval *e, spm_error *err)
+{
+	run_mode mode = {.dry = true, .only_rep = rep, .extra_comp = comp, .extra = extra};
+	spm_run_summary sum;
+	const char *name = e->component;
+	memset(e, 0, sizeof *e);
+	e->component = name;
+	return run_period(st, plan, 1, period, &mode, solve_add, e, &sum, err);
+}
+
+int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
+              const char *rep_id, const char *component, spm_money payout,
+              spm_solve_result *out, spm_error *err)
+{
+	const spm_plan *p = plan->plan;
+	size_t k = p->ncomponents;
+	solve_eval e = {0};
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < p->ncomponents; i++) {
+		const spm_plan_component *c = &p->components[i];
+		bool money = c->measure == SPM_MEASURE_AMOUNT || c->measure == SPM_MEASURE_MARGIN;
+		if (component ? strcmp(c->name, component) == 0 : money) {
+			k = i;
+			break;
+		}
+	}
+	if (k == p->ncomponents)
+		return component ? spm_error_set(err, SPM_EUSAGE, "plan '%s' has no component '%s'",
+		                                 p->name, component)
+		                 : spm_error_set(err, SPM_EUSAGE,
+		                                 "plan '%s' has no component measured in money",
+		                                 p->name);
+	const spm_plan_component *c = &p->components[k];
+	out->component = c->name;
+	e.component = c->name;
+	if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){0}, &e, err)))
+		return rc;
+	if (!e.seen && c->pay != SPM_PAY_NONE)
+		return spm_error_set(err, SPM_EDATA, "rep '%s' is not on plan '%s' in the period",
+		                     rep_id, p->name);
+	out->earned.units = e.earned;
+	/* the next tier: the first bound above the measure */
+	if (c->pay == SPM_PAY_TABLE) {
+		for (size_t t = 0; t < c->table.ntiers && !out->has_next_tier; t++) {
+			const spm_tier *tier = &c->table.tiers[t];
+			spm_money at = {tier->upto};
+			if (tier->unbounded)
+				break;
+			if (c->table.basis == SPM_TIERS_ON_ATTAINMENT &&
+			    (!e.has_quota ||
+			     spm_money_mul_rate(&at, e.quota, (spm_rate){tier->upto}, SPM_ROUND_UP)))
+				break;
+			if (c->table.method == SPM_TIERS_RETROACTIVE &&
+			    c->table.boundary == SPM_BOUNDARY_BELOW)
+				at.units += 1; /* on the bound still belongs to the tier below */
+			if (at.units > e.base.units) {
+				out->has_next_tier = true;
+				out->to_next_tier.units = at.units - e.base.units;
+			}
+		}
+		if (out->has_next_tier) {
+			solve_eval t = {.component = c->name};
+			if ((rc = solve_at(st, plan, period, rep_id, k, out->to_next_tier, &t, err)))
+				return rc;
+			out->next_tier_earned.units = t.earned;
+		}
+	}
+	if (e.earned >= payout.units) {
+		out->reachable = true;
+		return SPM_OK;
+	}
+	/* bisection on cents: find hi that earns it, then the least such amount */
+	int64_t lo = 0, hi = 100 * SPM_MONEY_ONE;
+	for (;;) {
+		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){hi}, &e, err)))
+			return rc;
+		if (e.earned >= payout.units)
+			break;
+		if (hi > INT64_MAX / 1024)
+			return SPM_OK; /* unreachable: capped */
+		lo = hi;
+		hi *= 2;
+	}
+	while (hi - lo > SPM_MONEY_ONE / 100) {
+		int64_t mid = lo + (hi - lo) / 2;
+		mid -= mid % (SPM_MONEY_ONE / 100);
+		if (mid <= lo)
+			break;
+		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){mid}, &e, err)))
+			return rc;
+		if (e.earned >= payout.units)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	out->reachable = true;
+	out->more.units = hi;
+	return SPM_OK;
 }

@@ -75,4 +75,51 @@ int spm_run(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_p
 int spm_run_dry(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
                 spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err);
 
+/* One rep's pay in one currency under two sets of plans: what-if on history. */
+typedef struct spm_whatif_row {
+	const char *rep_id;
+	const char *currency;
+	spm_money old_pay; /* every line the old plans pay over the span */
+	spm_money new_pay;
+	spm_money diff; /* new - old */
+} spm_whatif_row;
+
+typedef int (*spm_whatif_fn)(void *ctx, const spm_whatif_row *row);
+
+/*
+ * Pays `plans` and then `against` over every period of the plans' kind within `span` (a period of
+ * that kind or a coarser one: a year of quarterly plans is its four quarters), in order, each as
+ * a dry run that sees the previous ones (true-ups, draws, carried pay), without keeping anything
+ * and whether or not the periods are closed; a plan pays only the periods it is in effect in.
+ * Calls fn per rep and currency, in rep order. Returns SPM_OK; SPM_EUSAGE when the plans are of
+ * different period kinds or the span is finer than they pay; as spm_run otherwise.
+ */
+int spm_simulate(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                 const spm_run_plan *against, size_t nagainst, const spm_period *span,
+                 spm_whatif_fn fn, void *ctx, spm_error *err);
+
+typedef struct spm_solve_result {
+	const char *component; /* the component more sales are credited to (the plan's) */
+	spm_money earned;      /* what the rep earns for the period now */
+	bool reachable;        /* false: no amount of sales earns the payout (caps) */
+	spm_money more;        /* the least more credited sales, to the cent, that earn it */
+	bool has_next_tier;
+	spm_money to_next_tier; /* more credited sales that reach the component's next tier */
+	spm_money next_tier_earned; /* what the rep earns there */
+} spm_solve_result;
+
+/*
+ * The reverse of a run: how much more rep_id must be credited in `component` (NULL: the plan's
+ * first component measured in money) during `period` to earn `payout` under `plan` -- earned
+ * meaning commissions, bonuses, overrides, caps and clawbacks, before draws and carried pay --
+ * and how much more reaches the component's next tier. Computed by dry runs of the one rep,
+ * searching on the amount (pay never falls as sales rise unless the plan says so; where it does,
+ * the least amount found by bisection is reported). Returns SPM_OK; SPM_EUSAGE for an unknown
+ * component or a plan with none measured in money; SPM_EDATA for a rep not on the plan in the
+ * period; as spm_run otherwise.
+ */
+int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
+              const char *rep_id, const char *component, spm_money payout,
+              spm_solve_result *out, spm_error *err);
+
 #endif

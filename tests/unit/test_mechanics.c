@@ -510,6 +510,101 @@ static void test_restatement(void **state)
 	                           "r1 carry - 50.00\n");
 }
 
+/*
+ * The reverse: at 150,000 on tiers of 4% to 200,000 and 6% above, the rep earns 6,000; to earn
+ * 9,200 takes 220,000, 70,000 more; the next tier is 50,000 away and pays 8,000 there.
+ */
+static void test_solve(void **state)
+{
+	spm_store *st = *state;
+	static const char plan[] =
+	    HEAD("month", "components:\n  - name: sales\n    rates:\n      on: amount\n"
+	                  "      method: graduated\n"
+	                  "      tiers: [{upto: 200000, rate: 4%}, {rate: 6%}]\n"
+	                  "    cap: {payout: 20000}\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,150000,won,2026-03-02\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	spm_plan *p = NULL;
+	spm_period period;
+	spm_solve_result res;
+	spm_error err;
+	assert_int_equal(spm_plan_parse(&p, "plan.yaml", plan, strlen(plan), &err), SPM_OK);
+	assert_int_equal(spm_period_parse(&period, "2026-03", 7, NULL, &err), SPM_OK);
+	spm_run_plan rp = {p, plan, strlen(plan)};
+	assert_int_equal(spm_solve(st, &rp, &period, "r1", NULL, (spm_money){9200 * SPM_MONEY_ONE},
+	                           &res, &err),
+	                 SPM_OK);
+	assert_string_equal(res.component, "sales");
+	assert_int_equal(res.earned.units, 6000 * SPM_MONEY_ONE);
+	assert_true(res.reachable);
+	/* 70,000 more earns exactly 9,200; pay is rounded to the cent, so 69,999.92 already does */
+	assert_int_equal(res.more.units, 699999200);
+	assert_true(res.has_next_tier);
+	assert_int_equal(res.to_next_tier.units, 50000 * SPM_MONEY_ONE);
+	assert_int_equal(res.next_tier_earned.units, 8000 * SPM_MONEY_ONE);
+	/* beyond the cap: unreachable */
+	assert_int_equal(spm_solve(st, &rp, &period, "r1", NULL,
+	                           (spm_money){20001 * SPM_MONEY_ONE}, &res, &err),
+	                 SPM_OK);
+	assert_false(res.reachable);
+	/* not on the plan; an unknown component */
+	assert_int_equal(spm_solve(st, &rp, &period, "r2", NULL, (spm_money){1}, &res, &err),
+	                 SPM_EDATA);
+	assert_int_equal(spm_solve(st, &rp, &period, "r1", "nope", (spm_money){1}, &res, &err),
+	                 SPM_EUSAGE);
+	spm_plan_free(p);
+	/* nothing was kept */
+	assert_int_equal(query_int(st, "SELECT count(*) FROM runs"), 0);
+}
+
+static char whatif[1024];
+
+static int whatif_row(void *ctx, const spm_whatif_row *row)
+{
+	char o[SPM_NUM_BUFSZ], n[SPM_NUM_BUFSZ], d[SPM_NUM_BUFSZ];
+	size_t len = strlen(whatif);
+	(void)ctx;
+	spm_money_format(o, sizeof o, row->old_pay, 2);
+	spm_money_format(n, sizeof n, row->new_pay, 2);
+	spm_money_format(d, sizeof d, row->diff, 2);
+	snprintf(whatif + len, sizeof whatif - len, "%s %s %s %s %s\n", row->rep_id,
+	         row->currency, o, n, d);
+	return 0;
+}
+
+/* What-if over a quarter of monthly plans, closed months included, keeping nothing. */
+static void test_simulate(void **state)
+{
+	spm_store *st = *state;
+	static const char old_plan[] = HEAD("month", "components:\n  - name: s\n    rate: 5%\n");
+	static const char new_plan[] = HEAD(
+	    "month", "components:\n  - name: s\n    rate: 4%\n"
+	             "bonuses:\n  - {name: spiff, per_deal: 100}\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,10000,won,2026-01-02\n"
+	               "B,r1,20000,won,2026-03-02\nC,r2,5000,won,2026-02-02\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS,
+	               "rep_id,plan,from\nr1,p,2026-01-01\nr2,p,2026-01-01\n");
+	run_ok(st, old_plan, "2026-01");
+	close_period(st, "2026-01");
+	spm_plan *a = NULL, *b = NULL;
+	spm_period q1;
+	spm_error err;
+	assert_int_equal(spm_plan_parse(&a, "new.yaml", new_plan, strlen(new_plan), &err), SPM_OK);
+	assert_int_equal(spm_plan_parse(&b, "old.yaml", old_plan, strlen(old_plan), &err), SPM_OK);
+	assert_int_equal(spm_period_parse(&q1, "2026-Q1", 7, NULL, &err), SPM_OK);
+	spm_run_plan np = {a, new_plan, strlen(new_plan)}, op = {b, old_plan, strlen(old_plan)};
+	whatif[0] = '\0';
+	if (spm_simulate(st, &np, 1, &op, 1, &q1, whatif_row, NULL, &err))
+		fail_msg("simulate: %s", err.message);
+	/* r1: old 5% of 30,000 = 1,500; new 4% = 1,200 + 2 deals × 100. r2: 250 -> 200 + 100 */
+	assert_string_equal(whatif, "r1 USD 1500.00 1400.00 -100.00\nr2 USD 250.00 300.00 50.00\n");
+	spm_plan_free(a);
+	spm_plan_free(b);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM runs"), 1);
+}
+
 /* A dry run writes the lines a run would store, and keeps nothing. */
 static void test_dry_run(void **state)
 {
@@ -547,6 +642,7 @@ int main(void)
 	    T(test_thresholds_caps_bonuses), T(test_curves), T(test_measures),
 	    T(test_rounding_total), T(test_monotone), T(test_import_order),
 	    T(test_dry_run),       T(test_restatement),
+	    T(test_solve),         T(test_simulate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
