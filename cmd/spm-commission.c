@@ -1,7 +1,8 @@
 /*
- * spm-commission - compensation plans as code. This version implements `check`: read plans
- * strictly (spm-plan(5)) and lint them; runs, statements and payroll exports come next. The work is
- * in the library (plan.c, lint.c); this file reads options and files, and reports.
+ * spm-commission - compensation plans as code: check plans, run a period, what-if and reverse
+ * solve on history, and read stored runs back as statements, payroll exports and explanations.
+ * The work is in the library (plan.c, lint.c, run.c, payouts.c); this file reads options and
+ * files, and reports.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,7 +15,8 @@
 #include "spm/plan.h"
 #include "spm/run.h"
 
-enum { OPT_CLIFF = 256, OPT_EXPLAIN, OPT_DEAL };
+enum { OPT_CLIFF = 256, OPT_EXPLAIN, OPT_DEAL, OPT_DRY_RUN, OPT_PLAN, OPT_AGAINST, OPT_PAYOUT,
+       OPT_COMPONENT };
 
 static const cli_option options[] = {
     {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
@@ -22,6 +24,11 @@ static const cli_option options[] = {
     {"rep", 'r', "REP", "statement, explain: this rep only (default: every rep)"},
     {"deal", OPT_DEAL, "DEAL", "explain: only this deal's credits and the lines they fed"},
     {"explain", OPT_EXPLAIN, NULL, "run: add each line's explanation (JSON)"},
+    {"dry-run", OPT_DRY_RUN, NULL, "run: compute and write the lines, keep nothing"},
+    {"plan", OPT_PLAN, "FILE", "simulate: the new plan"},
+    {"against", OPT_AGAINST, "FILE", "simulate: the plan it is compared with"},
+    {"payout", OPT_PAYOUT, "X", "solve: the pay to reach"},
+    {"component", OPT_COMPONENT, "NAME", "solve: the component more sales go to"},
     {"cliff-tolerance", OPT_CLIFF, "X", "check: report cliffs above X (an amount, or N% of quota)"},
     {"format", 'f', "FMT", "table, csv, tsv, json, jsonl; check: text too; statement: html too"},
     {"output", 'o', "FILE", "write the results to FILE (default: standard output)"},
@@ -32,7 +39,9 @@ static const cli_option options[] = {
 };
 
 static const char usage[] = "[options] check|run PLAN...\n"
-                            "       spm-commission [options] statement|export|explain|close";
+                            "       spm-commission [options] statement|export|explain|close\n"
+                            "       spm-commission [options] simulate --plan NEW --against OLD\n"
+                            "       spm-commission [options] solve --payout X PLAN";
 static const char about[] =
     "Work with compensation plans written as YAML files (see spm-plan(5)).\n\n"
     "commands:\n"
@@ -46,7 +55,11 @@ static const char about[] =
     "  export          the payroll file of --period: per rep, pay code and currency\n"
     "  explain         every line of --rep (or every rep) in --period, with its\n"
     "                  explanation, tier steps and credits; --deal: that deal only\n"
-    "  close           lock --period's run: its pay can no longer change";
+    "  close           lock --period's run: its pay can no longer change\n"
+    "  simulate        what-if on history: every rep's pay over --period under --plan\n"
+    "                  and under --against, the difference and the total cost\n"
+    "  solve PLAN      how much more --rep must sell in --period to earn --payout,\n"
+    "                  and how much more reaches the next tier";
 static const char after[] =
     "Exit status: 0 success (check: findings are warnings), 64 usage, 65 data the run\n"
     "cannot use, 70 store error, 74 input/output error, 75 store busy, 78 a plan is invalid.\n";
@@ -238,7 +251,7 @@ typedef struct payouts {
 	size_t n, cap, ncols; /* ncols: with or without the explanation */
 } payouts;
 
-enum { PAYOUT_COLS = 12 };
+enum { PAYOUT_COLS = 15 };
 
 static int add_payout(void *ctx, const spm_payout *p)
 {
@@ -251,17 +264,21 @@ static int add_payout(void *ctx, const spm_payout *p)
 	spm_money_format(num[4], sizeof num[4], p->cut, 2);
 	spm_money_format(num[5], sizeof num[5], p->pay, 2);
 	snprintf(credits, sizeof credits, "%lld", (long long)p->credits);
+	bool measured = strcmp(p->kind, "commission") == 0 || strcmp(p->kind, "override") == 0;
 	const char *row[PAYOUT_COLS] = {p->rep_id,
 	                                p->plan,
 	                                p->component,
-	                                credits,
-	                                num[0],
+	                                p->kind,
+	                                measured ? credits : NULL,
+	                                measured ? num[0] : NULL,
 	                                p->has_quota ? num[1] : NULL,
 	                                p->has_quota ? num[2] : NULL,
-	                                num[3],
-	                                num[4],
+	                                measured ? num[3] : NULL,
+	                                measured ? num[4] : NULL,
 	                                num[5],
 	                                p->currency,
+	                                p->reference,
+	                                p->reason,
 	                                p->explain};
 	if (out->n == out->cap) {
 		size_t cap = out->cap ? out->cap * 2 : 64;
@@ -291,74 +308,266 @@ static void payouts_free(payouts *out)
 	free(out->cells);
 }
 
+/* Plan files read and parsed, each kept with its text for the store. */
+typedef struct plan_set {
+	spm_run_plan *plans;
+	char **texts;
+	size_t n;
+} plan_set;
+
+static void plan_set_free(plan_set *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		spm_plan_free((spm_plan *)ps->plans[i].plan);
+		free(ps->texts[i]);
+	}
+	free(ps->plans);
+	free(ps->texts);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* Reads and parses the plan files; returns an exit status, with the message printed. */
+static int plan_set_load(plan_set *ps, int npaths, char **paths)
+{
+	spm_error err;
+	int rc;
+	memset(ps, 0, sizeof *ps);
+	ps->plans = calloc((size_t)npaths, sizeof *ps->plans);
+	ps->texts = calloc((size_t)npaths, sizeof *ps->texts);
+	if (!ps->plans || !ps->texts) {
+		cli_errorf("out of memory");
+		return SPM_EXIT_NOMEM;
+	}
+	for (int i = 0; i < npaths; i++) {
+		size_t len;
+		spm_plan *p = NULL;
+		if (!(ps->texts[i] = read_plan(paths[i], &len)))
+			return SPM_EXIT_IO;
+		ps->n = (size_t)i + 1;
+		if ((rc = spm_plan_parse(&p, paths[i], ps->texts[i], len, &err))) {
+			cli_print_error(&err);
+			return cli_exit_code(rc);
+		}
+		ps->plans[i] = (spm_run_plan){p, ps->texts[i], len};
+	}
+	return SPM_EXIT_OK;
+}
+
+/* The period named by --period, which `command` needs; an exit status. */
+static int period_arg(const char *command, const char *name, spm_period *out)
+{
+	spm_error err;
+	if (!name)
+		return cli_usage_error("%s: give the period with --period", command);
+	if (spm_period_parse(out, name, strlen(name), NULL, &err))
+		return cli_usage_error("--period: %s", err.message);
+	return SPM_EXIT_OK;
+}
+
+static int library_error(int rc, spm_error *err)
+{
+	if (rc == SPM_ENOMEM && !err->message[0])
+		spm_error_set(err, SPM_ENOMEM, "out of memory");
+	cli_print_error(err);
+	return cli_exit_code(rc);
+}
+
 static int run_plans(int nplans, char **paths, const char *db, const char *period_name,
-                     bool explain, const char *format, const char *output, bool quiet)
+                     bool explain, bool dry, const char *format, const char *output, bool quiet)
 {
 	static const spm_column cols[PAYOUT_COLS] = {
-	    {"rep_id", SPM_COL_TEXT},     {"plan", SPM_COL_TEXT},     {"component", SPM_COL_TEXT},
-	    {"credits", SPM_COL_NUMBER},  {"base", SPM_COL_NUMBER},   {"quota", SPM_COL_NUMBER},
-	    {"attainment", SPM_COL_TEXT}, {"earned", SPM_COL_NUMBER}, {"cut", SPM_COL_NUMBER},
-	    {"pay", SPM_COL_NUMBER},      {"currency", SPM_COL_TEXT}, {"explain", SPM_COL_TEXT},
+	    {"rep_id", SPM_COL_TEXT},     {"plan", SPM_COL_TEXT},       {"component", SPM_COL_TEXT},
+	    {"kind", SPM_COL_TEXT},       {"credits", SPM_COL_NUMBER},  {"base", SPM_COL_NUMBER},
+	    {"quota", SPM_COL_NUMBER},    {"attainment", SPM_COL_TEXT}, {"earned", SPM_COL_NUMBER},
+	    {"cut", SPM_COL_NUMBER},      {"pay", SPM_COL_NUMBER},      {"currency", SPM_COL_TEXT},
+	    {"reference", SPM_COL_TEXT},  {"reason", SPM_COL_TEXT},     {"explain", SPM_COL_TEXT},
 	};
-	spm_run_plan *plans = calloc((size_t)nplans, sizeof *plans);
-	char **texts = calloc((size_t)nplans, sizeof *texts);
 	payouts out = {NULL, 0, 0, explain ? PAYOUT_COLS : PAYOUT_COLS - 1};
+	plan_set ps = {0};
 	spm_store *st = NULL;
 	spm_period period;
 	spm_run_summary sum;
 	spm_error err;
-	int status = SPM_EXIT_OK, rc;
+	int status, rc;
 
-	if (!plans || !texts) {
-		cli_errorf("out of memory");
-		status = SPM_EXIT_NOMEM;
+	if ((status = period_arg("run", period_name, &period)) ||
+	    (status = plan_set_load(&ps, nplans, paths)))
 		goto out;
-	}
-	if (!period_name) {
-		status = cli_usage_error("run: give the period to pay with --period");
-		goto out;
-	}
-	if (spm_period_parse(&period, period_name, strlen(period_name), NULL, &err)) {
-		status = cli_usage_error("--period: %s", err.message);
-		goto out;
-	}
-	for (int i = 0; i < nplans; i++) {
-		size_t len;
-		spm_plan *p = NULL;
-		if (!(texts[i] = read_plan(paths[i], &len))) {
-			status = SPM_EXIT_IO;
-			goto out;
-		}
-		if ((rc = spm_plan_parse(&p, paths[i], texts[i], len, &err))) {
-			cli_print_error(&err);
-			status = cli_exit_code(rc);
-			goto out;
-		}
-		plans[i] = (spm_run_plan){p, texts[i], len};
-	}
 	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
 		goto out;
-	if ((rc = spm_run(st, plans, (size_t)nplans, &period, add_payout, &out, &sum, &err))) {
-		if (rc == SPM_ENOMEM && !err.message[0])
-			spm_error_set(&err, SPM_ENOMEM, "out of memory");
-		cli_print_error(&err);
-		status = cli_exit_code(rc);
+	rc = (dry ? spm_run_dry : spm_run)(st, ps.plans, ps.n, &period, add_payout, &out, &sum,
+	                                   &err);
+	if (rc) {
+		status = library_error(rc, &err);
 		goto out;
 	}
 	status = cli_write_rows(format && strcmp(format, "text") != 0 ? format : NULL, output, cols,
 	                        out.ncols, (const char *const *)out.cells, out.n);
-	if (!quiet && status == SPM_EXIT_OK)
-		fprintf(stderr, "%s: run %lld for %s: %lld lines; inputs %.16s\n", cli_progname(),
-		        (long long)sum.run_id, period_name, (long long)sum.lines, sum.inputs_hash);
+	if (!quiet && status == SPM_EXIT_OK) {
+		if (dry)
+			fprintf(stderr, "%s: dry run for %s: %lld lines, nothing kept; inputs %.16s\n",
+			        cli_progname(), period_name, (long long)sum.lines, sum.inputs_hash);
+		else
+			fprintf(stderr, "%s: run %lld for %s: %lld lines; inputs %.16s\n",
+			        cli_progname(), (long long)sum.run_id, period_name,
+			        (long long)sum.lines, sum.inputs_hash);
+	}
 out:
 	spm_store_close(st);
-	for (int i = 0; plans && i < nplans; i++)
-		spm_plan_free((spm_plan *)plans[i].plan);
-	for (int i = 0; texts && i < nplans; i++)
-		free(texts[i]);
-	free(plans);
-	free(texts);
+	plan_set_free(&ps);
 	payouts_free(&out);
+	return status;
+}
+
+/* What-if rows, kept to be written in one format, with the totals per currency. */
+typedef struct whatif_rows {
+	payouts rows;
+	spm_totals old_total, new_total;
+	size_t reps;
+} whatif_rows;
+
+static int whatif_add(void *ctx, const spm_whatif_row *w)
+{
+	whatif_rows *x = ctx;
+	char num[3][SPM_NUM_BUFSZ];
+	spm_money_format(num[0], sizeof num[0], w->old_pay, 2);
+	spm_money_format(num[1], sizeof num[1], w->new_pay, 2);
+	spm_money_format(num[2], sizeof num[2], w->diff, 2);
+	const char *row[5] = {w->rep_id, w->currency, num[0], num[1], num[2]};
+	payouts *out = &x->rows;
+	if (spm_totals_add(&x->old_total, w->currency, w->old_pay, NULL) ||
+	    spm_totals_add(&x->new_total, w->currency, w->new_pay, NULL))
+		return SPM_ENOMEM;
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+		char **cells = realloc(out->cells, cap * 5 * sizeof *cells);
+		if (!cells)
+			return SPM_ENOMEM;
+		out->cells = cells;
+		out->cap = cap;
+	}
+	char **dst = out->cells + out->n * 5;
+	for (size_t i = 0; i < 5; i++)
+		if (!(dst[i] = strdup(row[i]))) {
+			while (i-- > 0)
+				free(dst[i]);
+			return SPM_ENOMEM;
+		}
+	out->n++;
+	x->reps++;
+	return 0;
+}
+
+static int simulate(const char *plan_path, const char *against_path, const char *db,
+                    const char *period_name, const char *format, const char *output, bool quiet)
+{
+	static const spm_column cols[5] = {{"rep_id", SPM_COL_TEXT},
+	                                   {"currency", SPM_COL_TEXT},
+	                                   {"old_pay", SPM_COL_NUMBER},
+	                                   {"new_pay", SPM_COL_NUMBER},
+	                                   {"difference", SPM_COL_NUMBER}};
+	whatif_rows x = {{NULL, 0, 0, 5}, {0}, {0}, 0};
+	plan_set now = {0}, then = {0};
+	spm_store *st = NULL;
+	spm_period period;
+	spm_error err;
+	int status, rc;
+
+	if (!plan_path || !against_path)
+		return cli_usage_error("simulate: give the plans with --plan NEW --against OLD");
+	if ((status = period_arg("simulate", period_name, &period)) ||
+	    (status = plan_set_load(&now, 1, (char **)&plan_path)) ||
+	    (status = plan_set_load(&then, 1, (char **)&against_path)))
+		goto out;
+	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+		goto out;
+	if ((rc = spm_simulate(st, now.plans, now.n, then.plans, then.n, &period, whatif_add, &x,
+	                       &err))) {
+		status = library_error(rc, &err);
+		goto out;
+	}
+	status = cli_write_rows(format, output, cols, 5, (const char *const *)x.rows.cells,
+	                        x.rows.n);
+	if (!quiet && status == SPM_EXIT_OK) {
+		fprintf(stderr, "%s: %s over %s: %zu reps", cli_progname(), now.plans[0].plan->name,
+		        period_name, x.reps);
+		for (size_t i = 0; i < x.new_total.n; i++) {
+			char o[SPM_NUM_BUFSZ], n[SPM_NUM_BUFSZ], d[SPM_NUM_BUFSZ];
+			spm_money diff;
+			spm_money_sub(&diff, x.new_total.items[i].amount, x.old_total.items[i].amount);
+			spm_money_format(o, sizeof o, x.old_total.items[i].amount, 2);
+			spm_money_format(n, sizeof n, x.new_total.items[i].amount, 2);
+			spm_money_format(d, sizeof d, diff, 2);
+			fprintf(stderr, "; %s %s under %s, %s under %s, cost %s",
+			        x.new_total.items[i].currency, o, then.plans[0].plan->name, n,
+			        now.plans[0].plan->name, d);
+		}
+		fputc('\n', stderr);
+	}
+out:
+	spm_store_close(st);
+	plan_set_free(&now);
+	plan_set_free(&then);
+	spm_totals_release(&x.old_total);
+	spm_totals_release(&x.new_total);
+	payouts_free(&x.rows);
+	return status;
+}
+
+static int solve(int nplans, char **paths, const char *db, const char *period_name,
+                 const char *rep, const char *component, const char *payout_arg,
+                 const char *format, const char *output)
+{
+	static const spm_column cols[8] = {
+	    {"rep_id", SPM_COL_TEXT},          {"component", SPM_COL_TEXT},
+	    {"earned", SPM_COL_NUMBER},        {"payout", SPM_COL_NUMBER},
+	    {"more_sales", SPM_COL_NUMBER},    {"next_tier_sales", SPM_COL_NUMBER},
+	    {"next_tier_earned", SPM_COL_NUMBER}, {"reachable", SPM_COL_TEXT}};
+	plan_set ps = {0};
+	spm_store *st = NULL;
+	spm_period period;
+	spm_money payout;
+	spm_solve_result res;
+	spm_error err;
+	int status, rc;
+
+	if (nplans != 1)
+		return cli_usage_error("solve: give one plan");
+	if (!rep)
+		return cli_usage_error("solve: give the rep with --rep");
+	if (!payout_arg)
+		return cli_usage_error("solve: give the pay to reach with --payout");
+	if (spm_money_parse(&payout, payout_arg, strlen(payout_arg), 0, &err) ||
+	    payout.units < 0)
+		return cli_usage_error("--payout: not an amount: '%s'", payout_arg);
+	if ((status = period_arg("solve", period_name, &period)) ||
+	    (status = plan_set_load(&ps, nplans, paths)))
+		goto out;
+	/* solve computes in a transaction it rolls back: the store opens for writing */
+	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+		goto out;
+	if ((rc = spm_solve(st, ps.plans, &period, rep, component, payout, &res, &err))) {
+		status = library_error(rc, &err);
+		goto out;
+	}
+	char num[5][SPM_NUM_BUFSZ];
+	spm_money_format(num[0], sizeof num[0], res.earned, 2);
+	spm_money_format(num[1], sizeof num[1], payout, 2);
+	spm_money_format(num[2], sizeof num[2], res.more, 2);
+	spm_money_format(num[3], sizeof num[3], res.to_next_tier, 2);
+	spm_money_format(num[4], sizeof num[4], res.next_tier_earned, 2);
+	const char *row[8] = {rep,
+	                      res.component,
+	                      num[0],
+	                      num[1],
+	                      res.reachable ? num[2] : NULL,
+	                      res.has_next_tier ? num[3] : NULL,
+	                      res.has_next_tier ? num[4] : NULL,
+	                      res.reachable ? "yes" : "no"};
+	status = cli_write_rows(format, output, cols, 8, row, 1);
+out:
+	spm_store_close(st);
+	plan_set_free(&ps);
 	return status;
 }
 
@@ -888,9 +1097,10 @@ static int stored_command(const char *command, int nargs, char **args, const cha
 int main(int argc, char **argv)
 {
 	const char *db = NULL, *period = NULL, *format = NULL, *output = NULL, *arg;
-	const char *rep = NULL, *deal = NULL;
+	const char *rep = NULL, *deal = NULL, *plan = NULL, *against = NULL, *payout = NULL;
+	const char *component = NULL;
 	spm_lint_options lo = {{0}, {0}};
-	bool quiet = false, explain = false;
+	bool quiet = false, explain = false, dry = false;
 	int c;
 
 	cli_init(argv[0]);
@@ -910,6 +1120,21 @@ int main(int argc, char **argv)
 			break;
 		case OPT_EXPLAIN:
 			explain = true;
+			break;
+		case OPT_DRY_RUN:
+			dry = true;
+			break;
+		case OPT_PLAN:
+			plan = arg;
+			break;
+		case OPT_AGAINST:
+			against = arg;
+			break;
+		case OPT_PAYOUT:
+			payout = arg;
+			break;
+		case OPT_COMPONENT:
+			component = arg;
 			break;
 		case OPT_CLIFF:
 			if (parse_tolerance(arg, &lo))
@@ -948,6 +1173,14 @@ int main(int argc, char **argv)
 	                            deal, format, output, quiet);
 	if (stored >= 0)
 		return stored;
+	if (strcmp(command, "simulate") == 0) {
+		if (optind + 1 < argc)
+			return cli_usage_error("simulate: unexpected argument '%s'", argv[optind + 1]);
+		return simulate(plan, against, db, period, format, output, quiet);
+	}
+	if (strcmp(command, "solve") == 0)
+		return solve(argc - optind - 1, argv + optind + 1, db, period, rep, component, payout,
+		             format, output);
 	if ((format && strcmp(format, "html") == 0) || rep || deal)
 		return cli_usage_error("%s: %s", command,
 		                       rep    ? "--rep is for statement and explain only"
@@ -958,7 +1191,7 @@ int main(int argc, char **argv)
 	if (optind + 1 >= argc)
 		return cli_usage_error("%s: no plan given", command);
 	if (strcmp(command, "run") == 0)
-		return run_plans(argc - optind - 1, argv + optind + 1, db, period, explain, format,
-		                 output, quiet);
+		return run_plans(argc - optind - 1, argv + optind + 1, db, period, explain, dry,
+		                 format, output, quiet);
 	return check(argc - optind - 1, argv + optind + 1, db, period, &lo, format, output, quiet);
 }
