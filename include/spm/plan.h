@@ -57,8 +57,9 @@ typedef struct spm_plan_words {
 } spm_plan_words;
 
 /*
- * A filter on any other field of a deal: a column (account, product, type, stage, territory,
- * currency, forecast_category) or, for any other name, the imported attribute of that name.
+ * A filter on any other field of a deal: a column (account, territory, currency,
+ * forecast_category) or, for any other name, the imported attribute of that name. Status, type,
+ * product and stage have keys of their own in the credit rule.
  */
 typedef struct spm_plan_filter {
 	const char *field;
@@ -120,7 +121,7 @@ typedef struct spm_plan_component {
 	spm_money per_unit;     /* SPM_PAY_PER_UNIT */
 	spm_rate_table table;   /* SPM_PAY_TABLE; tiers owned by the plan */
 	const long *tier_lines; /* SPM_PAY_TABLE: where each tier is written, for messages */
-	const bool *decelerators; /* SPM_PAY_TABLE: tier i's lower rate is meant (`decelerator: true`) */
+	const bool *decelerators; /* SPM_PAY_TABLE, ntiers entries: tier i's lower rate is meant */
 	spm_plan_curve curve;   /* SPM_PAY_CURVE */
 	spm_plan_threshold threshold;
 	const spm_plan_multiplier *multipliers; /* ascending by `at` */
@@ -128,7 +129,8 @@ typedef struct spm_plan_component {
 	bool has_cap;
 	spm_money cap; /* `cap: {payout}`: the component's pay per period at most */
 	bool has_deal_cap;
-	spm_money deal_cap; /* `cap: {per_deal}`: a credit line counts for at most this much */
+	spm_money deal_cap; /* `cap: {per_deal}`: a credit line counts for at most this much, in
+	                       the plan's currency */
 } spm_plan_component;
 
 typedef enum spm_bonus_kind {
@@ -213,7 +215,8 @@ typedef struct spm_plan {
 	spm_plan_fx_date fx_date;
 	spm_plan_negative negative;
 	bool has_clawback;
-	int clawback_days; /* `clawback: {within_days}`: cancellations up to this many days after */
+	int clawback_days; /* `clawback: {within_days}`: a deal cancelled up to this many days after
+	                      the date that placed it in its period is taken back */
 	spm_plan_draw draw;
 	const spm_plan_component *components;
 	size_t ncomponents;
