@@ -14,8 +14,9 @@
  *     credited with their own lines;
  *   - when it has no owner (rep_id empty) and no revenue split, each rep whose territory is the
  *     deal's territory or one above it (territories.parent_id, any level) with 100% (role
- *     territory). Several reps of one territory are each credited 100%: the deal counts fully
- *     for each of them, as a territory quota is meant to be measured;
+ *     territory; a deal without a territory credits nobody). Several reps of one territory are
+ *     each credited 100%: the deal counts fully for each of them, as a territory quota is
+ *     meant to be measured;
  * as the rule's roles allow, when its status, type, product, stage and `where` filters pass and
  * its close (or created) date lies both in the queried range and in the rule's window.
  *
@@ -88,15 +89,18 @@ typedef struct spm_credit_query {
 
 /*
  * Calls fn for every credit the query's rule gives in [first, last] to every rep or, with rep_id
- * not NULL, to that rep only, ordered by rep, date, deal, role and (role team) via_rep, with
- * byte-wise comparison of ids. The call for one rep gives exactly the lines of that rep in the
- * call for all reps, and is meant for explaining one rep: it reaches that rep's rows through
- * indexes instead of reading the whole range.
+ * not NULL, to that rep only, ordered by rep, date, deal, role and (role team) via_rep, ids
+ * compared byte by byte. The call for one rep gives exactly that rep's lines of the call for all
+ * reps, in the same order; it is meant for explaining one rep, and reaches that rep's rows through
+ * indexes (credits by rep, deals by rep, reps by manager) instead of reading the whole range.
+ * The call for all reps reads the range once per role and sorts what it gives. Reps are credited
+ * whatever their hire and end dates: whom to pay is the run's choice.
  *
  * Returns SPM_OK, fn's non-zero return, or a negative status: SPM_EUSAGE when q, its rule or fn is
- * missing, or a `where` filter has no field, no values, or an attribute name holding a double
- * quote; SPM_ERANGE when an amount or margin times its share does not fit; SPM_ESTORE for a deal
- * date the store holds in another form; store failures as spm_stmt_step returns them.
+ * missing, its mode is not a rounding mode, or a `where` filter has no field, no values, or an
+ * attribute name holding a double quote; SPM_ERANGE when an amount or margin times its share does
+ * not fit; SPM_ESTORE for a deal date the store holds in another form, or attributes that are not
+ * JSON; other store failures as spm_stmt_step returns them. fn is not called after a failure.
  */
 int spm_credits_ex(spm_store *st, const spm_credit_query *q, spm_credit_fn fn, void *ctx,
                    spm_error *err);
