@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pay.h"
+#include "run_impl.h"
 #include "spm/activity.h"
 #include "spm/credit.h"
 #include "spm/fx.h"
@@ -1358,7 +1359,7 @@ static int finish_run(spm_store *st, int64_t run_id, const char *inputs_hash, sp
 }
 
 /* A plan must pay by the period's kind and be in effect. */
-static int check_plan(const spm_plan *p, const spm_period *period, spm_error *err)
+int spm_run_check_plan(const spm_plan *p, const spm_period *period, spm_error *err)
 {
 	static const char *const kinds[] = {"month", "quarter", "half-year", "year"};
 	char name[SPM_PERIOD_BUFSZ];
@@ -1442,17 +1443,9 @@ static int prepare_writes(run *r)
 	return SPM_OK;
 }
 
-/* How a run is held: stored, dry (rolled back), or inside the caller's transaction. */
-typedef struct run_mode {
-	bool dry;    /* roll back at the end; a closed period may be computed */
-	bool nested; /* the caller holds the transaction (and rolls it back) */
-	const char *only_rep;
-	size_t extra_comp;
-	spm_money extra;
-} run_mode;
 
-static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
-                      const spm_period *period, const run_mode *mode, spm_payout_fn fn,
+int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                   const spm_period *period, const run_mode *mode, spm_payout_fn fn,
                       void *ctx, spm_run_summary *sum, spm_error *err)
 {
 	bool dry = mode->dry || mode->nested;
@@ -1465,7 +1458,7 @@ static int run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 
 	memset(sum, 0, sizeof *sum);
 	for (size_t i = 0; i < nplans; i++)
-		if ((rc = check_plan(plans[i].plan, period, err)))
+		if ((rc = spm_run_check_plan(plans[i].plan, period, err)))
 			return rc;
 	spm_period_format(name, sizeof name, period);
 	r.st = st;
@@ -1549,268 +1542,12 @@ int spm_run(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_p
             spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err)
 {
 	run_mode mode = {0};
-	return run_period(st, plans, nplans, period, &mode, fn, ctx, sum, err);
+	return spm_run_period(st, plans, nplans, period, &mode, fn, ctx, sum, err);
 }
 
 int spm_run_dry(spm_store *st, const spm_run_plan *plans, size_t nplans, const spm_period *period,
                 spm_payout_fn fn, void *ctx, spm_run_summary *sum, spm_error *err)
 {
 	run_mode mode = {.dry = true};
-	return run_period(st, plans, nplans, period, &mode, fn, ctx, sum, err);
-}
-
-/* ---- what-if and reverse ------------------------------------------------------------------- */
-
-typedef struct whatif_entry {
-	char *rep;
-	char currency[4];
-	int set; /* 0 new plans, 1 old */
-	int64_t amount;
-} whatif_entry;
-
-typedef struct whatif {
-	whatif_entry *v;
-	size_t n, cap;
-	int set;
-	spm_error *err;
-} whatif;
-
-static int whatif_add(void *ctx, const spm_payout *p)
-{
-	whatif *w = ctx;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		whatif_entry *v = realloc(w->v, cap * sizeof *v);
-		if (!v)
-			return nomem(w->err);
-		w->v = v;
-		w->cap = cap;
-	}
-	whatif_entry *e = &w->v[w->n];
-	if (!(e->rep = strdup(p->rep_id)))
-		return nomem(w->err);
-	snprintf(e->currency, sizeof e->currency, "%s", p->currency ? p->currency : "");
-	e->set = w->set;
-	e->amount = p->pay.units;
-	w->n++;
-	return SPM_OK;
-}
-
-static int whatif_cmp(const void *a, const void *b)
-{
-	const whatif_entry *x = a, *y = b;
-	int c = strcmp(x->rep, y->rep);
-	return c ? c : strcmp(x->currency, y->currency);
-}
-
-/* Dry-runs one set of plans over the span's periods inside one rolled-back transaction. */
-static int whatif_set(spm_store *st, const spm_run_plan *plans, size_t nplans,
-                      const spm_period *parts, size_t nparts, whatif *w, spm_error *err)
-{
-	run_mode mode = {.nested = true};
-	spm_run_plan *live = calloc(nplans ? nplans : 1, sizeof *live);
-	int rc;
-	if (!live)
-		return nomem(err);
-	if ((rc = spm_store_begin(st, err))) {
-		free(live);
-		return rc;
-	}
-	for (size_t i = 0; i < nparts && !rc; i++) {
-		size_t n = 0;
-		spm_run_summary sum;
-		for (size_t k = 0; k < nplans; k++)
-			if (check_plan(plans[k].plan, &parts[i], NULL) == SPM_OK)
-				live[n++] = plans[k];
-		if (n)
-			rc = run_period(st, live, n, &parts[i], &mode, whatif_add, w, &sum, err);
-	}
-	spm_store_rollback(st);
-	free(live);
-	return rc;
-}
-
-int spm_simulate(spm_store *st, const spm_run_plan *plans, size_t nplans,
-                 const spm_run_plan *against, size_t nagainst, const spm_period *span,
-                 spm_whatif_fn fn, void *ctx, spm_error *err)
-{
-	spm_period one = *span, *parts = &one;
-	size_t nparts = 1;
-	whatif w = {.err = err};
-	int rc = SPM_OK;
-
-	if (!nplans || !nagainst)
-		return spm_error_set(err, SPM_EUSAGE, "what-if needs plans on both sides");
-	spm_period_kind kind = plans[0].plan->period;
-	for (size_t i = 0; i < nplans + nagainst; i++) {
-		const spm_plan *p = i < nplans ? plans[i].plan : against[i - nplans].plan;
-		if (p->period != kind)
-			return spm_error_set(err, SPM_EUSAGE,
-			                     "%s: plan '%s' pays by other periods than '%s'",
-			                     p->source, p->name, plans[0].plan->name);
-	}
-	if (span->kind < kind)
-		return spm_error_set(err, SPM_EUSAGE, "the plans pay by longer periods than the span");
-	if (span->kind > kind) {
-		spm_period buf[12];
-		if (spm_period_split(span, kind, buf, 12, &nparts))
-			return spm_error_set(err, SPM_EUSAGE, "cannot split the span into periods");
-		if (!(parts = malloc(nparts * sizeof *parts)))
-			return nomem(err);
-		memcpy(parts, buf, nparts * sizeof *parts);
-	}
-	w.set = 0;
-	rc = whatif_set(st, plans, nplans, parts, nparts, &w, err);
-	w.set = 1;
-	if (!rc)
-		rc = whatif_set(st, against, nagainst, parts, nparts, &w, err);
-	if (!rc && w.n)
-		qsort(w.v, w.n, sizeof *w.v, whatif_cmp);
-	for (size_t i = 0; !rc && i < w.n;) {
-		spm_whatif_row row = {w.v[i].rep, w.v[i].currency, {0}, {0}, {0}};
-		size_t j = i;
-		for (; j < w.n && whatif_cmp(&w.v[i], &w.v[j]) == 0; j++)
-			(w.v[j].set ? &row.old_pay : &row.new_pay)->units += w.v[j].amount;
-		if (spm_money_sub(&row.diff, row.new_pay, row.old_pay))
-			rc = spm_error_set(err, SPM_ERANGE, "rep '%s': difference out of range",
-			                   row.rep_id);
-		else
-			rc = fn(ctx, &row);
-		i = j;
-	}
-	for (size_t i = 0; i < w.n; i++)
-		free(w.v[i].rep);
-	free(w.v);
-	if (parts != &one)
-		free(parts);
-	return rc;
-}
-
-typedef struct solve_eval {
-	int64_t earned;
-	bool seen;
-	const char *component;
-	spm_money base, quota;
-	bool has_quota;
-} solve_eval;
-
-static int solve_add(void *ctx, const spm_payout *p)
-{
-	static const char *const earned[] = {"commission", "bonus",    "override",   "cap",
-	                                     "clawback",   "rounding", "restatement", NULL};
-	solve_eval *e = ctx;
-	for (size_t i = 0; earned[i]; i++)
-		if (strcmp(p->kind, earned[i]) == 0)
-			e->earned += p->pay.units;
-	if (p->component && strcmp(p->kind, "commission") == 0 &&
-	    strcmp(p->component, e->component) == 0) {
-		e->seen = true;
-		e->base = p->base;
-		e->quota = p->quota;
-		e->has_quota = p->has_quota;
-	}
-	return SPM_OK;
-}
-
-static int solve_at(spm_store *st, const spm_run_plan *plan, const spm_period *period,
-                    const char *rep, size_t comp, spm_money extra, solve_eval *e, spm_error *err)
-{
-	run_mode mode = {.dry = true, .only_rep = rep, .extra_comp = comp, .extra = extra};
-	spm_run_summary sum;
-	const char *name = e->component;
-	memset(e, 0, sizeof *e);
-	e->component = name;
-	return run_period(st, plan, 1, period, &mode, solve_add, e, &sum, err);
-}
-
-int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
-              const char *rep_id, const char *component, spm_money payout,
-              spm_solve_result *out, spm_error *err)
-{
-	const spm_plan *p = plan->plan;
-	size_t k = p->ncomponents;
-	solve_eval e = {0};
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < p->ncomponents; i++) {
-		const spm_plan_component *c = &p->components[i];
-		bool money = c->measure == SPM_MEASURE_AMOUNT || c->measure == SPM_MEASURE_MARGIN;
-		if (component ? strcmp(c->name, component) == 0 : money) {
-			k = i;
-			break;
-		}
-	}
-	if (k == p->ncomponents)
-		return component ? spm_error_set(err, SPM_EUSAGE, "plan '%s' has no component '%s'",
-		                                 p->name, component)
-		                 : spm_error_set(err, SPM_EUSAGE,
-		                                 "plan '%s' has no component measured in money",
-		                                 p->name);
-	const spm_plan_component *c = &p->components[k];
-	out->component = c->name;
-	e.component = c->name;
-	if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){0}, &e, err)))
-		return rc;
-	if (!e.seen && c->pay != SPM_PAY_NONE)
-		return spm_error_set(err, SPM_EDATA, "rep '%s' is not on plan '%s' in the period",
-		                     rep_id, p->name);
-	out->earned.units = e.earned;
-	/* the next tier: the first bound above the measure */
-	if (c->pay == SPM_PAY_TABLE) {
-		for (size_t t = 0; t < c->table.ntiers && !out->has_next_tier; t++) {
-			const spm_tier *tier = &c->table.tiers[t];
-			spm_money at = {tier->upto};
-			if (tier->unbounded)
-				break;
-			if (c->table.basis == SPM_TIERS_ON_ATTAINMENT &&
-			    (!e.has_quota ||
-			     spm_money_mul_rate(&at, e.quota, (spm_rate){tier->upto}, SPM_ROUND_UP)))
-				break;
-			if (c->table.method == SPM_TIERS_RETROACTIVE &&
-			    c->table.boundary == SPM_BOUNDARY_BELOW)
-				at.units += 1; /* on the bound still belongs to the tier below */
-			if (at.units > e.base.units) {
-				out->has_next_tier = true;
-				out->to_next_tier.units = at.units - e.base.units;
-			}
-		}
-		if (out->has_next_tier) {
-			solve_eval t = {.component = c->name};
-			if ((rc = solve_at(st, plan, period, rep_id, k, out->to_next_tier, &t, err)))
-				return rc;
-			out->next_tier_earned.units = t.earned;
-		}
-	}
-	if (e.earned >= payout.units) {
-		out->reachable = true;
-		return SPM_OK;
-	}
-	/* bisection on cents: find hi that earns it, then the least such amount */
-	int64_t lo = 0, hi = 100 * SPM_MONEY_ONE;
-	for (;;) {
-		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){hi}, &e, err)))
-			return rc;
-		if (e.earned >= payout.units)
-			break;
-		if (hi > INT64_MAX / 1024)
-			return SPM_OK; /* unreachable: capped */
-		lo = hi;
-		hi *= 2;
-	}
-	while (hi - lo > SPM_MONEY_ONE / 100) {
-		int64_t mid = lo + (hi - lo) / 2;
-		mid -= mid % (SPM_MONEY_ONE / 100);
-		if (mid <= lo)
-			break;
-		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){mid}, &e, err)))
-			return rc;
-		if (e.earned >= payout.units)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	out->reachable = true;
-	out->more.units = hi;
-	return SPM_OK;
+	return spm_run_period(st, plans, nplans, period, &mode, fn, ctx, sum, err);
 }
