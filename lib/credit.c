@@ -201,7 +201,7 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		    " JOIN territories t ON t.parent_id = u.territory), ",
 		    one ? " AND r.rep_id = ?3" : "");
 	if ((rule->roles & SPM_CREDIT_TERRITORY) && !one)
-		/* Materialized, so that the planner indexes it by territory for the lookups. */
+		/* MATERIALIZED (SQLite 3.35, PostgreSQL 12): indexed for the lookups. */
 		rc |= spm_buf_append_str(sql,
 		                         "seats(rep_id, territory) AS MATERIALIZED (SELECT rep_id,"
 		                         " territory FROM reps WHERE territory IS NOT NULL), ");
