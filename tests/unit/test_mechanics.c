@@ -605,6 +605,138 @@ static void test_simulate(void **state)
 	assert_int_equal(query_int(st, "SELECT count(*) FROM runs"), 1);
 }
 
+/* A leaver's recoverable draw: recovered from the last pay, or forgiven, as the plan says. */
+static void test_leaver(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_REPS, "rep_id,end_date\nr1,2026-09-15\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	static const char recover[] =
+	    HEAD("month", "draw: {amount: 1500, recoverable: true, on_leave: recover}\n"
+	                  "components:\n  - name: sales\n    rate: 10%\n");
+	run_ok(st, recover, "2026-08");
+	assert_string_equal(lines, "r1 commission sales 0.00\nr1 draw - 1500.00\n");
+	/* September: 15 of 30 days, a draw of 750; then the 2,250 advanced is taken back */
+	run_ok(st, recover, "2026-09");
+	assert_string_equal(lines, "r1 commission sales 0.00\nr1 draw - 750.00\n"
+	                           "r1 settlement - -2250.00\n");
+	assert_int_equal(query_int(st, "SELECT sum(amount) FROM ledger"), 0);
+	static const char forgive[] =
+	    HEAD("month", "draw: {amount: 1500, recoverable: true}\n"
+	                  "components:\n  - name: sales\n    rate: 10%\n");
+	run_ok(st, forgive, "2026-09");
+	assert_string_equal(lines, "r1 commission sales 0.00\nr1 draw - 750.00\n");
+	assert_int_equal(query_int(st, "SELECT sum(amount) FROM ledger"), 0);
+	assert_int_equal(query_int(st, "SELECT amount FROM ledger WHERE kind = 'settlement'"),
+	                 2250 * SPM_MONEY_ONE);
+}
+
+/* Proration of a mid-period start: by days, by whole months (on the plan on the 15th), or none. */
+static void test_proration(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-02-10\n");
+	static const char *const rules[] = {"days", "months", "none"};
+	static const char *const expect[] = {"r1 bonus b 500.00\n", "r1 bonus b 600.00\n",
+	                                     "r1 bonus b 900.00\n"};
+	for (int i = 0; i < 3; i++) {
+		char plan[512];
+		/* 10 February to 31 March: 50 of 90 days; February and March of three months */
+		snprintf(plan, sizeof plan,
+		         HEAD("quarter", "proration: %s\ncomponents:\n  - {name: s, rate: 0%%}\n"
+		                         "bonuses:\n  - {name: b, amount: 900, prorate: true}\n"),
+		         rules[i]);
+		run_ok(st, plan, "2026-Q1");
+		assert_string_equal(lines + strlen("r1 commission s 0.00\n"), expect[i]);
+	}
+}
+
+/* Currency: deals at the rate of their day or of the period's end; a quota in another currency. */
+static void test_currency(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_FX,
+	               "currency,date,rate\nEUR,2026-01-01,1.25\nEUR,2026-03-31,1.5\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,currency,status,close_date\n"
+	               "A,r1,1000,EUR,won,2026-03-10\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	run_ok(st, HEAD("month", "components:\n  - {name: s, rate: 10%}\n"), "2026-03");
+	assert_string_equal(lines, "r1 commission s 125.00\n");
+	run_ok(st, HEAD("month", "fx: {date: period-end}\ncomponents:\n  - {name: s, rate: 10%}\n"),
+	       "2026-03");
+	assert_string_equal(lines, "r1 commission s 150.00\n");
+	/* 1,250 USD credited against a quota of 1,000 USD passes a 100% gate; of 1,000 EUR not */
+	static const char gated[] =
+	    HEAD("month", "components:\n  - {name: s, rate: 10%, quota: bookings,"
+	                  " threshold: {at: 100%, on: attainment}}\n");
+	teststore_load(st, SPM_KIND_QUOTAS, "rep_id,period,amount\nr1,2026-03,1000\n");
+	run_ok(st, gated, "2026-03");
+	assert_string_equal(lines, "r1 commission s 125.00\n");
+	teststore_load(st, SPM_KIND_QUOTAS, "rep_id,period,amount,currency\nr1,2026-03,1000,EUR\n");
+	run_ok(st, gated, "2026-03");
+	assert_string_equal(lines, "r1 commission s 0.00\n");
+}
+
+/* Territory deals credit the reps of the territory; a team role rolls credits up to managers. */
+static void test_roles(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_TERRITORIES, "territory_id,parent_id\nW,\nW1,W\n");
+	teststore_load(st, SPM_KIND_REPS, "rep_id,manager_id,territory\nr1,m1,W\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,territory,amount,status,close_date\n"
+	               "A,,W1,1000,won,2026-03-02\nB,r2,,2000,won,2026-03-03\n"
+	               "C,r3,,4000,won,2026-03-04\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS,
+	               "rep_id,plan,from\nr1,p,2026-01-01\nm1,p,2026-01-01\n");
+	run_ok(st, HEAD("month", "components:\n"
+	                         "  - {name: territory, credit: {roles: territory}, rate: 10%}\n"
+	                         "  - {name: team, credit: {roles: team}, rate: 1%}\n"),
+	       "2026-03");
+	assert_string_equal(lines, "m1 commission territory 0.00\nm1 commission team 60.00\n"
+	                           "r1 commission territory 100.00\nr1 commission team 0.00\n");
+}
+
+/* A negative period paid as negative; an imported adjustment paid as a line of its own. */
+static void test_negative_and_adjustments(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date,cancel_date\n"
+	               "A,r1,10000,won,2026-06-10,2026-08-05\nB,r1,6000,won,2026-08-12,\n");
+	teststore_load(st, SPM_KIND_ADJUSTMENTS,
+	               "rep_id,period,amount,reason\nr2,2026-08,250,missed split on deal Z\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	static const char plan[] = HEAD("month", "clawback: {within_days: 90}\nnegative: pay\n"
+	                                         "components:\n  - name: sales\n    rate: 5%\n");
+	run_ok(st, plan, "2026-06");
+	run_ok(st, plan, "2026-08");
+	assert_string_equal(lines, "r1 commission sales 300.00\nr1 clawback sales -500.00\n"
+	                           "r2 adjustment - 250.00\n");
+	assert_int_equal(query_int(st, "SELECT count(*) FROM ledger"), 0);
+}
+
+/* Year-to-date evaluation with a true-up, against the year's quota. */
+static void test_year_to_date(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,50000,won,2026-01-15\n"
+	               "B,r1,60000,won,2026-05-10\n");
+	teststore_load(st, SPM_KIND_QUOTAS, "rep_id,period,amount\nr1,2026,100000\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	static const char plan[] = HEAD(
+	    "month", "evaluation: year-to-date\n"
+	             "components:\n  - name: s\n    quota: bookings\n    rates:\n"
+	             "      on: attainment\n      method: retroactive\n      boundary: above\n"
+	             "      tiers: [{upto: 100%, rate: 5%}, {rate: 8%}]\n");
+	run_ok(st, plan, "2026-01");
+	assert_string_equal(lines, "r1 commission s 2500.00\n");
+	run_ok(st, plan, "2026-05"); /* February to April never ran: the true-up covers them */
+	assert_string_equal(lines, "r1 commission s 6300.00\n");
+}
+
 /* A dry run writes the lines a run would store, and keeps nothing. */
 static void test_dry_run(void **state)
 {
@@ -643,6 +775,9 @@ int main(void)
 	    T(test_rounding_total), T(test_monotone), T(test_import_order),
 	    T(test_dry_run),       T(test_restatement),
 	    T(test_solve),         T(test_simulate),
+	    T(test_leaver),        T(test_proration), T(test_currency),
+	    T(test_roles),         T(test_negative_and_adjustments),
+	    T(test_year_to_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
