@@ -79,8 +79,6 @@ typedef struct restated {
 	size_t n;
 } restated;
 
-static const char *const role_names[] = {"owner", "split", "overlay", "team", "territory"};
-
 static int nomem(spm_error *err)
 {
 	return spm_error_set(err, SPM_ENOMEM, "out of memory");
@@ -327,7 +325,7 @@ static int store_credit(run *r, const spm_credit_line *l, const char *cur, spm_m
 	rc |= bind_str(s, 3, r->plan->name);
 	rc |= bind_str(s, 4, r->target);
 	rc |= bind_str(s, 5, l->deal_id);
-	rc |= bind_str(s, 6, role_names[l->role]);
+	rc |= bind_str(s, 6, spm_credit_role_name(l->role));
 	rc |= spm_stmt_bind_int64(s, 7, l->share.units);
 	rc |= spm_stmt_bind_text(s, 8, day, n);
 	rc |= spm_stmt_bind_int64(s, 9, l->amount.units);

@@ -314,7 +314,8 @@ static const char migration_2[] =
 	"  PRIMARY KEY (run_id, rep_id, plan, component, deal_id, role)\n"
 	") STRICT, WITHOUT ROWID;\n"
 	"CREATE INDEX payout_credits_deal ON payout_credits(deal_id);\n"
-	"CREATE INDEX runs_period ON runs(period);\n";
+	"CREATE INDEX runs_period ON runs(period);\n"
+	"CREATE INDEX deals_rep_close ON deals(rep_id, close_date);\n";
 
 const char *const spm_schema_migrations[] = {
 	migration_1,
