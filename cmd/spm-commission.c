@@ -489,8 +489,8 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 	status = cli_write_rows(format, output, cols, 5, (const char *const *)x.rows.cells,
 	                        x.rows.n);
 	if (!quiet && status == SPM_EXIT_OK) {
-		fprintf(stderr, "%s: %s over %s: %zu reps", cli_progname(), now.plans[0].plan->name,
-		        period_name, x.reps);
+		fprintf(stderr, "%s: %s against %s over %s: %zu reps", cli_progname(), plan_path,
+		        against_path, period_name, x.reps);
 		for (size_t i = 0; i < x.new_total.n; i++) {
 			char o[SPM_NUM_BUFSZ], n[SPM_NUM_BUFSZ], d[SPM_NUM_BUFSZ];
 			spm_money diff;
@@ -498,9 +498,8 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 			spm_money_format(o, sizeof o, x.old_total.items[i].amount, 2);
 			spm_money_format(n, sizeof n, x.new_total.items[i].amount, 2);
 			spm_money_format(d, sizeof d, diff, 2);
-			fprintf(stderr, "; %s %s under %s, %s under %s, cost %s",
-			        x.new_total.items[i].currency, o, then.plans[0].plan->name, n,
-			        now.plans[0].plan->name, d);
+			fprintf(stderr, "; %s old %s, new %s, cost %s", x.new_total.items[i].currency,
+			        o, n, d);
 		}
 		fputc('\n', stderr);
 	}
