@@ -169,6 +169,31 @@ static int write_findings(const findings *f, const char *format, const char *out
 	return cli_close_output(out, output);
 }
 
+/*
+ * Opens the store and reads --period by the store's fiscal year (FY names); an exit status, with
+ * the message printed. *st may be open on failure: the caller closes it.
+ */
+static int open_period(const char *command, const char *db, unsigned flags, const char *name,
+                       spm_store **st, spm_period *out)
+{
+	spm_fiscal fiscal;
+	spm_error err;
+	int status = SPM_EXIT_OK, rc;
+
+	*st = NULL;
+	if (!name)
+		return cli_usage_error("%s: give the period with --period", command);
+	if (!(*st = cli_open_store(cli_store_path(db), flags, &status)))
+		return status;
+	if ((rc = spm_store_fiscal(*st, &fiscal, &err))) {
+		cli_print_error(&err);
+		return cli_exit_code(rc);
+	}
+	if (spm_period_parse(out, name, strlen(name), &fiscal, &err))
+		return cli_usage_error("--period: %s", err.message);
+	return SPM_EXIT_OK;
+}
+
 static int check(int nplans, char **paths, const char *db, const char *period_name,
                  const spm_lint_options *lo, const char *format, const char *output, bool quiet)
 {
@@ -214,11 +239,7 @@ static int check(int nplans, char **paths, const char *db, const char *period_na
 	if (period_name && nvalid > 0 && status == SPM_EXIT_OK) {
 		spm_period period;
 		spm_error err;
-		if (spm_period_parse(&period, period_name, strlen(period_name), NULL, &err)) {
-			status = cli_usage_error("--period: %s", err.message);
-			goto out;
-		}
-		if (!(st = cli_open_store(cli_store_path(db), SPM_STORE_READONLY, &status)))
+		if ((status = open_period("check", db, SPM_STORE_READONLY, period_name, &st, &period)))
 			goto out;
 		int rc = spm_plan_unassigned(st, (const spm_plan *const *)plans, nvalid, &period,
 		                             add_finding, &f, &err);
@@ -353,17 +374,6 @@ static int plan_set_load(plan_set *ps, int npaths, char **paths)
 	return SPM_EXIT_OK;
 }
 
-/* The period named by --period, which `command` needs; an exit status. */
-static int period_arg(const char *command, const char *name, spm_period *out)
-{
-	spm_error err;
-	if (!name)
-		return cli_usage_error("%s: give the period with --period", command);
-	if (spm_period_parse(out, name, strlen(name), NULL, &err))
-		return cli_usage_error("--period: %s", err.message);
-	return SPM_EXIT_OK;
-}
-
 static int library_error(int rc, spm_error *err)
 {
 	if (rc == SPM_ENOMEM && !err->message[0])
@@ -390,10 +400,8 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 	spm_error err;
 	int status, rc;
 
-	if ((status = period_arg("run", period_name, &period)) ||
-	    (status = plan_set_load(&ps, nplans, paths)))
-		goto out;
-	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+	if ((status = plan_set_load(&ps, nplans, paths)) ||
+	    (status = open_period("run", db, 0, period_name, &st, &period)))
 		goto out;
 	rc = (dry ? spm_run_dry : spm_run)(st, ps.plans, ps.n, &period, add_payout, &out, &sum,
 	                                   &err);
@@ -475,11 +483,9 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 
 	if (!plan_path || !against_path)
 		return cli_usage_error("simulate: give the plans with --plan NEW --against OLD");
-	if ((status = period_arg("simulate", period_name, &period)) ||
-	    (status = plan_set_load(&now, 1, (char **)&plan_path)) ||
-	    (status = plan_set_load(&then, 1, (char **)&against_path)))
-		goto out;
-	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+	if ((status = plan_set_load(&now, 1, (char **)&plan_path)) ||
+	    (status = plan_set_load(&then, 1, (char **)&against_path)) ||
+	    (status = open_period("simulate", db, 0, period_name, &st, &period)))
 		goto out;
 	if ((rc = spm_simulate(st, now.plans, now.n, then.plans, then.n, &period, whatif_add, &x,
 	                       &err))) {
@@ -539,11 +545,9 @@ static int solve(int nplans, char **paths, const char *db, const char *period_na
 	if (spm_money_parse(&payout, payout_arg, strlen(payout_arg), 0, &err) ||
 	    payout.units < 0)
 		return cli_usage_error("--payout: not an amount: '%s'", payout_arg);
-	if ((status = period_arg("solve", period_name, &period)) ||
-	    (status = plan_set_load(&ps, nplans, paths)))
-		goto out;
 	/* solve computes in a transaction it rolls back: the store opens for writing */
-	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+	if ((status = plan_set_load(&ps, nplans, paths)) ||
+	    (status = open_period("solve", db, 0, period_name, &st, &period)))
 		goto out;
 	if ((rc = spm_solve(st, ps.plans, &period, rep, component, payout, &res, &err))) {
 		status = library_error(rc, &err);
@@ -636,11 +640,7 @@ static int stored_run_open(stored_run *r, const char *command, const char *db,
 	int status = SPM_EXIT_OK, rc;
 
 	memset(r, 0, sizeof *r);
-	if (!period_name)
-		return cli_usage_error("%s: give the period with --period", command);
-	if (spm_period_parse(&period, period_name, strlen(period_name), NULL, &err))
-		return cli_usage_error("--period: %s", err.message);
-	if (!(r->st = cli_open_store(cli_store_path(db), flags, &status)))
+	if ((status = open_period(command, db, flags, period_name, &r->st, &period)))
 		return status;
 	if ((rc = spm_run_info_read(r->st, &period, &r->info, &err)) ||
 	    (rep && (rc = spm_rep_lookup(r->st, rep, &r->rep_name, &err)))) {
@@ -1047,12 +1047,10 @@ static int close_period(const char *db, const char *period_name, bool quiet)
 	int64_t run_id = 0;
 	int status = SPM_EXIT_OK, rc;
 
-	if (!period_name)
-		return cli_usage_error("close: give the period with --period");
-	if (spm_period_parse(&period, period_name, strlen(period_name), NULL, &err))
-		return cli_usage_error("--period: %s", err.message);
-	if (!(st = cli_open_store(cli_store_path(db), 0, &status)))
+	if ((status = open_period("close", db, 0, period_name, &st, &period))) {
+		spm_store_close(st);
 		return status;
+	}
 	if ((rc = spm_period_close(st, &period, &run_id, &err))) {
 		cli_print_error(&err);
 		status = cli_exit_code(rc);

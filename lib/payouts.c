@@ -43,7 +43,11 @@ static int prepare_period(spm_store *st, spm_stmt **s, const char *sql, const sp
 	spm_period_format(name, SPM_PERIOD_BUFSZ, period);
 	if ((rc = spm_stmt_prepare(st, s, sql, err)))
 		return rc;
-	if (spm_stmt_bind_text(*s, 1, name, strlen(name))) {
+	char first[SPM_DATE_BUFSZ], last[SPM_DATE_BUFSZ];
+	size_t nf = spm_date_format(first, sizeof first, period->first);
+	size_t nl = spm_date_format(last, sizeof last, period->last);
+	/* ?1 its first day, ?2 its last: a period is found by its days, whatever its name */
+	if (spm_stmt_bind_text(*s, 1, first, nf) || spm_stmt_bind_text(*s, 2, last, nl)) {
 		spm_stmt_finalize(*s);
 		*s = NULL;
 		return oom(err);
@@ -115,8 +119,10 @@ int spm_run_info_read(spm_store *st, const spm_period *period, spm_run_info *out
 	rc = prepare_period(st, &s,
 	                    "SELECT r.run_id, r.period_first, r.period_last, r.inputs_hash,"
 	                    " r.started_at, r.finished_at, l.closed_at FROM runs r"
-	                    " LEFT JOIN period_locks l ON l.period = r.period"
-	                    " WHERE r.period = ?1 ORDER BY r.run_id DESC LIMIT 1",
+	                    " LEFT JOIN period_locks l ON l.period_first = r.period_first"
+	                    " AND l.period_last = r.period_last"
+	                    " WHERE r.period_first = ?1 AND r.period_last = ?2"
+	                    " ORDER BY r.run_id DESC LIMIT 1",
 	                    period, name, err);
 	if (rc)
 		return rc;
@@ -147,7 +153,8 @@ int spm_period_is_closed(spm_store *st, const spm_period *period, bool *closed, 
 {
 	char name[SPM_PERIOD_BUFSZ];
 	spm_stmt *s = NULL;
-	int rc = prepare_period(st, &s, "SELECT count(*) FROM period_locks WHERE period = ?1",
+	int rc = prepare_period(st, &s, "SELECT count(*) FROM period_locks WHERE period_first = ?1"
+	                        " AND period_last = ?2",
 	                        period, name, err);
 	if (rc)
 		return rc;
@@ -178,7 +185,8 @@ int spm_period_close(spm_store *st, const spm_period *period, int64_t *run_id, s
 		goto fail;
 	}
 	if ((rc = prepare_period(st, &s,
-	                         "SELECT run_id FROM runs WHERE period = ?1"
+	                         "SELECT run_id FROM runs WHERE period_first = ?1"
+	                         " AND period_last = ?2"
 	                         " ORDER BY run_id DESC LIMIT 1",
 	                         period, name, err)))
 		goto fail;
@@ -197,10 +205,10 @@ int spm_period_close(spm_store *st, const spm_period *period, int64_t *run_id, s
 	                         "INSERT INTO period_locks(period, period_first, period_last, run_id,"
 	                         " closed_at) SELECT period, period_first, period_last, run_id,"
 	                         " strftime('%Y-%m-%dT%H:%M:%SZ', 'now')" /* SQLite */
-	                         " FROM runs WHERE run_id = ?2",
+	                         " FROM runs WHERE run_id = ?3",
 	                         period, name, err)))
 		goto fail;
-	if (spm_stmt_bind_int64(s, 2, id)) {
+	if (spm_stmt_bind_int64(s, 3, id)) {
 		rc = oom(err);
 		goto fail;
 	}

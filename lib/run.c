@@ -423,10 +423,12 @@ static int quota_pass(run *r, size_t k)
 	spm_period_format(name, sizeof name, &r->window);
 	if ((rc = spm_stmt_prepare(r->st, &q,
 	                           "SELECT scope_id, amount, currency FROM quotas WHERE scope = 'rep'"
-	                           " AND period = ?1 AND metric = ?2 ORDER BY scope_id",
+	                           " AND period_first = ?1 AND period_last = ?3 AND metric = ?2"
+	                           " ORDER BY scope_id",
 	                           r->err)))
 		return rc;
-	if (bind_str(q, 1, name) || bind_str(q, 2, c->quota))
+	if (bind_date(q, 1, r->window.first) || bind_str(q, 2, c->quota) ||
+	    bind_date(q, 3, r->window.last))
 		rc = nomem(r->err);
 	r->cursor = 0;
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
@@ -1200,12 +1202,14 @@ static int restate(run *r, const spm_run_plan *rp, const char *hash, const spm_f
 		    "SELECT rep_id, sum(amount) FROM (SELECT rep_id, amount FROM payout_lines"
 		    " WHERE run_id = ?1 AND kind IN " EARNED_KINDS
 		    " UNION ALL SELECT l.rep_id, -l.amount FROM payout_lines l JOIN period_locks k"
-		    " ON k.run_id = l.run_id WHERE l.plan = ?2 AND ((k.period = ?3 AND l.kind IN "
+		    " ON k.run_id = l.run_id WHERE l.plan = ?2 AND ((k.period_first = ?4"
+		    " AND k.period_last = ?5 AND l.kind IN "
 		    EARNED_KINDS ") OR (l.kind = 'restatement' AND l.reference = ?3)))"
 		    " GROUP BY rep_id HAVING sum(amount) <> 0 ORDER BY rep_id",
 		    r->err);
 	if (!rc && (spm_stmt_bind_int64(s, 1, sub.run_id) || bind_str(s, 2, rp->plan->name) ||
-	            bind_str(s, 3, out->period)))
+	            bind_str(s, 3, out->period) || bind_date(s, 4, q->first) ||
+	            bind_date(s, 5, q->last)))
 		rc = nomem(r->err);
 	while (!rc && (rc = spm_stmt_step(s, r->err)) == SPM_ROW)
 		rc = restated_add(r, out, spm_stmt_text(s, 0, NULL), (spm_money){spm_stmt_int64(s, 1)});
@@ -1234,9 +1238,14 @@ static int restate_periods(run *r, const spm_run_plan *rp, const char *hash,
 			break;
 		if (q.last.days < rp->plan->from.days)
 			break;
+		char first[SPM_DATE_BUFSZ], last[SPM_DATE_BUFSZ];
 		spm_period_format(name, sizeof name, &q);
-		if ((rc = exec_bound(r->st, "SELECT count(*) FROM period_locks WHERE period = ?1",
-		                     name, NULL, &closed, r->err)))
+		spm_date_format(first, sizeof first, q.first);
+		spm_date_format(last, sizeof last, q.last);
+		if ((rc = exec_bound(r->st,
+		                     "SELECT count(*) FROM period_locks WHERE period_first = ?1"
+		                     " AND period_last = ?2",
+		                     first, last, &closed, r->err)))
 			return rc;
 		if (!closed)
 			break;
@@ -1269,12 +1278,13 @@ static int pay_adjustments(run *r)
 	    "(SELECT l.currency FROM payout_lines l WHERE l.run_id = ?2 AND l.rep_id = a.rep_id"
 	    " ORDER BY l.line_id LIMIT 1), p.currency,"
 	    " (SELECT value FROM settings WHERE key = 'base_currency'))"
-	    " FROM adjustments a JOIN reps p ON p.rep_id = a.rep_id WHERE a.period = ?1"
-	    " ORDER BY a.rep_id, a.adjustment_id",
+	    " FROM adjustments a JOIN reps p ON p.rep_id = a.rep_id WHERE a.period_first = ?1"
+	    " AND a.period_last = ?3 ORDER BY a.rep_id, a.adjustment_id",
 	    r->err);
 	if (rc)
 		return rc;
-	if (bind_str(q, 1, name) || spm_stmt_bind_int64(q, 2, r->run_id))
+	if (bind_date(q, 1, r->period->first) || spm_stmt_bind_int64(q, 2, r->run_id) ||
+	    bind_date(q, 3, r->period->last))
 		rc = nomem(r->err);
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		const char *id = spm_stmt_text(q, 0, NULL), *rep = spm_stmt_text(q, 1, NULL);
@@ -1447,7 +1457,7 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
                       void *ctx, spm_run_summary *sum, spm_error *err)
 {
 	bool dry = mode->dry || mode->nested;
-	char name[SPM_PERIOD_BUFSZ];
+	char name[SPM_PERIOD_BUFSZ], first[SPM_DATE_BUFSZ], last[SPM_DATE_BUFSZ];
 	char(*hashes)[65] = NULL;
 	run r = {0};
 	spm_fiscal fiscal;
@@ -1475,9 +1485,14 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 		free(hashes);
 		return rc;
 	}
+	/* a period is known by its days, whatever its name (2026-Q2 is FY2027-Q1 from April) */
+	spm_date_format(first, sizeof first, period->first);
+	spm_date_format(last, sizeof last, period->last);
 	if ((rc = spm_store_fiscal(st, &fiscal, err)) ||
-	    (rc = exec_bound(st, "SELECT count(*) FROM period_locks WHERE period = ?1", name, NULL,
-	                     &locked, err)))
+	    (rc = exec_bound(st,
+	                     "SELECT count(*) FROM period_locks WHERE period_first = ?1"
+	                     " AND period_last = ?2",
+	                     first, last, &locked, err)))
 		goto fail;
 	if (locked && !dry) {
 		rc = spm_error_set(err, SPM_EDATA, "period %s is closed: its pay cannot change",
@@ -1485,15 +1500,18 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 		goto fail;
 	}
 	/* a dry run of a closed period computes it afresh, inside what is rolled back */
-	if (locked && (rc = exec_bound(st, "DELETE FROM period_locks WHERE period = ?1", name,
-	                               NULL, NULL, err)))
+	if (locked && (rc = exec_bound(st,
+	                               "DELETE FROM period_locks WHERE period_first = ?1"
+	                               " AND period_last = ?2",
+	                               first, last, NULL, err)))
 		goto fail;
 	/* the previous run of the open period goes, with its lines, credits and ledger */
 	if ((rc = exec_bound(st,
-	                     "DELETE FROM ledger WHERE run_id IN"
-	                     " (SELECT run_id FROM runs WHERE period = ?1)",
-	                     name, NULL, NULL, err)) ||
-	    (rc = exec_bound(st, "DELETE FROM runs WHERE period = ?1", name, NULL, NULL, err)) ||
+	                     "DELETE FROM ledger WHERE run_id IN (SELECT run_id FROM runs"
+	                     " WHERE period_first = ?1 AND period_last = ?2)",
+	                     first, last, NULL, err)) ||
+	    (rc = exec_bound(st, "DELETE FROM runs WHERE period_first = ?1 AND period_last = ?2",
+	                     first, last, NULL, err)) ||
 	    (rc = insert_run(st, period, &r.run_id, err)))
 		goto fail;
 	sum->run_id = dry ? 0 : r.run_id;

@@ -47,6 +47,16 @@ expect_eq "what-if keeps nothing" "$before" "$(digest)"
 run spm-commission --period 2026-Q1 simulate --plan richer.yaml
 expect_status 64
 
+# A fiscal year from April: FY2027-Q1 is April to June 2026, paid like 2026-Q2.
+run spm-commission --quiet --period 2026-Q2 --dry-run run "$plan"
+expect_status 0
+cp out q2.csv
+sql "update settings set value = '4' where key = 'fiscal_year_start'"
+run spm-commission --quiet --period FY2027-Q1 --dry-run run "$plan"
+expect_status 0
+expect_eq "a fiscal quarter is the calendar quarter of the same days" "$(cat q2.csv)" "$(cat out)"
+sql "update settings set value = '1' where key = 'fiscal_year_start'"
+
 # Solve: what a rep must sell more to earn more.
 run spm-commission --period 2026-Q1 --rep r04 --payout 60000 solve "$plan"
 expect_status 0
