@@ -129,8 +129,8 @@ static int threshold_member(spm_buf *b, const spm_plan_threshold *t, const spm_e
 	                                                          : "reached, all pays");
 }
 
-int spm_pay_explain(spm_buf *b, const spm_plan *p, const spm_plan_component *c,
-                    const spm_measured *m, const spm_earned *e)
+int spm_pay_explain(spm_buf *b, const spm_plan_component *c, const spm_measured *m,
+                    const spm_earned *e)
 {
 	int rc = spm_buf_printf(b, "\"credits\":%" PRId64, m->credits);
 	rc |= money_member(b, "base", m->base);
@@ -172,7 +172,6 @@ int spm_pay_explain(spm_buf *b, const spm_plan *p, const spm_plan_component *c,
 	rc |= money_member(b, "earned", e->earned);
 	if (c->has_cap)
 		rc |= money_member(b, "cap", c->cap) | money_member(b, "cut", e->cut);
-	(void)p;
 	return rc ? SPM_ENOMEM : SPM_OK;
 }
 

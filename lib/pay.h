@@ -56,8 +56,8 @@ int spm_pay_component(const spm_plan *p, const spm_plan_component *c, const spm_
 int spm_pay_attainment(const spm_measured *m, spm_rate *out, spm_error *err);
 
 /* Appends to b, as JSON members (no braces), the explanation of e for component c. */
-int spm_pay_explain(spm_buf *b, const spm_plan *p, const spm_plan_component *c,
-                    const spm_measured *m, const spm_earned *e);
+int spm_pay_explain(spm_buf *b, const spm_plan_component *c, const spm_measured *m,
+                    const spm_earned *e);
 
 /* A period's settlement against the rep's balances (negative: owed by the rep). */
 typedef struct spm_settle {

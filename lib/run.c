@@ -47,7 +47,7 @@ typedef struct run {
 	spm_stmt *line, *credit, *ledger, *claw;
 	int claw_rc; /* the clawback statement's last step */
 	int64_t run_id;
-	spm_buf explain, scratch;
+	spm_buf explain;
 	spm_payout_fn fn;
 	void *ctx;
 	spm_run_summary *sum;
@@ -743,7 +743,7 @@ static int pay_components(run *r, seat *s, spm_earned *earned, spm_money *total)
 			continue;
 		if ((rc = explain_open(r)))
 			return rc;
-		if (spm_pay_explain(&r->explain, p, c, m, &earned[k]))
+		if (spm_pay_explain(&r->explain, c, m, &earned[k]))
 			return nomem(r->err);
 		if ((rc = commission(r, s, c->name, k, m, &earned[k], total)))
 			return rc;
@@ -761,8 +761,7 @@ static int pay_components(run *r, seat *s, spm_earned *earned, spm_money *total)
 		char a[SPM_NUM_BUFSZ], w[SPM_NUM_BUFSZ];
 		if (spm_rate_mul(&part, earned[k].attainment, p->components[k].weight,
 		                 SPM_ROUND_DOWN) ||
-		    spm_money_add((spm_money *)&weighted, (spm_money){weighted.units},
-		                  (spm_money){part.units}))
+		    __builtin_add_overflow(weighted.units, part.units, &weighted.units))
 			return spm_error_set(r->err, SPM_ERANGE, "weighted attainment out of range");
 		spm_rate_format(a, sizeof a, earned[k].attainment, true);
 		spm_rate_format(w, sizeof w, p->components[k].weight, true);
@@ -1549,7 +1548,6 @@ out:
 	spm_stmt_finalize(r.ledger);
 	spm_fx_close(r.fx);
 	spm_buf_free(&r.explain);
-	spm_buf_free(&r.scratch);
 	free(hashes);
 	return rc;
 }
