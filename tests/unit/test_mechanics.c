@@ -1,9 +1,10 @@
 /*
  * Worked examples of every pay mechanic, run end to end through the store: a plan file, imported
- * data, spm_run, and the lines it stores. Each example gives its numbers as the compensation
- * literature states them (the source is named at each test); the test checks spm pays exactly
- * that. Then properties: pay never falls as sales rise, a run's lines add up to what is stored,
- * and the order rows were imported in changes nothing.
+ * data, spm_run, and the lines it stores. Where an example is published, its source is named at
+ * the test and the test checks spm pays exactly the published figures; the others are the worked
+ * examples of spm's own commission specification, written out by hand. Then properties: pay never
+ * falls as sales rise, a run's lines add up to what is stored, and the order rows were imported in
+ * changes nothing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -86,9 +87,13 @@ static int setup(void **state)
 	"plan: p\ncurrency: USD\nperiod: " period "\neffective: {from: 2026-01-01}\n" extra
 
 /*
- * Graduated tiers: 0-200,000 at 4%, above at 6%; a month of 220,000 pays
- * 200,000 × 4% + 20,000 × 6% = 8,000 + 1,200 = 9,200 (the tiered-commission example of the
- * incentive-compensation glossaries: each slice at its own rate).
+ * Graduated tiers, each slice of sales at its own rate:
+ * - 0-200,000 at 4%, above at 6%: a month of 220,000 pays 8,000 + 1,200 = 9,200 (spm's
+ *   specification);
+ * - 5% to 50,000, 7% to 100,000, 10% above: 175,000 pays 2,500 + 3,500 + 7,500 = 13,500
+ *   (sparrowgenie.com, "Tiered/Graduated Commission", formula breakdown);
+ * - gross-profit ranges to 200 at 2%, to 500 at 3%, to 1,000 at 4%, above at 5.5%: 1,200 pays
+ *   4 + 9 + 20 + 11 = 44 (Eclipse help, "Tiered Commission Plan Details").
  */
 static void test_graduated(void **state)
 {
@@ -102,13 +107,28 @@ static void test_graduated(void **state)
 	                         "      tiers: [{upto: 200000, rate: 4%}, {rate: 6%}]\n"),
 	       "2026-03");
 	assert_string_equal(lines, "r1 commission sales 9200.00\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nB,r1,25000,won,2026-03-20\n");
+	run_ok(st, HEAD("month", "components:\n  - name: sales\n    rates:\n      on: amount\n"
+	                         "      method: graduated\n      tiers: [{upto: 50000, rate: 5%},"
+	                         " {upto: 100000, rate: 7%}, {rate: 10%}]\n"),
+	       "2026-03");
+	assert_string_equal(lines, "r1 commission sales 13500.00\n");
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,1000,won,2026-03-02\n"
+	               "B,r1,200,won,2026-03-20\n");
+	run_ok(st, HEAD("month", "components:\n  - name: sales\n    rates:\n      on: amount\n"
+	                         "      method: graduated\n      tiers: [{upto: 200, rate: 2%},"
+	                         " {upto: 500, rate: 3%}, {upto: 1000, rate: 4%}, {rate: 5.5%}]\n"),
+	       "2026-03");
+	assert_string_equal(lines, "r1 commission sales 44.00\n");
 }
 
 /*
  * Cumulative evaluation with a retroactive true-up: tiers on the quarter, below quota 6%, from
  * quota (100,000) on 8% of everything. Month 1 books 60,000: paid 3,600. Month 2 books 50,000:
  * the quarter to date, 110,000, earns 8% × 110,000 = 8,800; paid to date 3,600; month 2 pays
- * 5,200 (the true-up example of quarter-to-date plans: earned to date less paid to date).
+ * 5,200: earned to date less paid to date (spm's specification).
  */
 static void test_true_up(void **state)
 {
@@ -138,7 +158,7 @@ static void test_true_up(void **state)
 /*
  * A recoverable draw of 1,500 a month: August earns 500 and is paid 1,500 (the draw advances
  * 1,000: balance -1,000); September earns 3,000 and is paid 2,000, recovering the 1,000:
- * balance 0 (the recoverable-draw example of sales-compensation handbooks).
+ * balance 0 (xactlycorp.com/blog/non-recoverable-draw, the recoverable draw's table).
  */
 static void test_recoverable_draw(void **state)
 {
@@ -160,6 +180,41 @@ static void test_recoverable_draw(void **state)
 	/* a rerun of September replaces its ledger entries, and the balance stays 0 */
 	run_ok(st, plan, "2026-09");
 	assert_int_equal(query_int(st, "SELECT sum(amount) FROM ledger"), 0);
+}
+
+/*
+ * Six months of a recoverable draw of 2,000: earnings 2,750, 3,000, 1,500, 2,375, 3,000, 2,750
+ * are paid 2,750, 3,000, 2,000 (500 advanced), 2,000 (375 recovered), 2,875 (the last 125
+ * recovered), 2,750 (Oracle Siebel Incentive Compensation Administration Guide, "Recoverable
+ * Draw Scenario", Table 4).
+ */
+static void test_draw_six_months(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,27500,won,2002-01-10\n"
+	               "B,r1,30000,won,2002-02-10\nC,r1,15000,won,2002-03-10\n"
+	               "D,r1,23750,won,2002-04-10\nE,r1,30000,won,2002-05-10\n"
+	               "F,r1,27500,won,2002-06-10\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2002-01-01\n");
+	static const char plan[] = "plan: p\ncurrency: USD\nperiod: month\n"
+	                           "effective: {from: 2002-01-01}\n"
+	                           "draw: {amount: 2000, recoverable: true}\n"
+	                           "components:\n  - name: sales\n    rate: 10%\n";
+	static const char *const months[] = {"2002-01", "2002-02", "2002-03",
+	                                     "2002-04", "2002-05", "2002-06"};
+	static const int64_t paid[] = {2750, 3000, 2000, 2000, 2875, 2750};
+	static const int64_t balance[] = {0, 0, -500, -125, 0, 0};
+	for (int i = 0; i < 6; i++) {
+		char sql[160];
+		run_ok(st, plan, months[i]);
+		assert_int_equal(total, paid[i] * SPM_MONEY_ONE);
+		snprintf(sql, sizeof sql,
+		         "SELECT coalesce(sum(amount), 0) FROM ledger l JOIN runs n USING (run_id)"
+		         " WHERE n.period <= '%s'",
+		         months[i]);
+		assert_int_equal(query_int(st, sql), balance[i] * SPM_MONEY_ONE);
+	}
 }
 
 /* A recovery limit: at most 50% of the period's earnings; a non-recoverable draw only tops up. */
@@ -190,15 +245,18 @@ static void test_draw_limits(void **state)
 }
 
 /*
- * A manager override of 3% on the team's sales of 300,000 pays 9,000; only above 225,000 it pays
- * 3% × 75,000 = 2,250 (the override example of sales-management compensation guides).
+ * A manager override of 3% on the team's sales of 300,000 (75,000, 60,000, 67,500, 52,500 and
+ * 45,000) pays 9,000; only above 225,000 it pays 3% × 75,000 = 2,250 (prowi.io glossary,
+ * "Override Commission": the five-rep table and the first-dollar and threshold models).
  */
 static void test_override(void **state)
 {
 	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_REPS, "rep_id,manager_id\nr4,m1\nr5,m1\n");
 	teststore_load(st, SPM_KIND_DEALS,
-	               "deal_id,rep_id,amount,status,close_date\nA,r1,100000,won,2026-03-02\n"
-	               "B,r2,150000,won,2026-03-03\nC,r3,50000,won,2026-03-04\n");
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,75000,won,2026-03-02\n"
+	               "B,r2,60000,won,2026-03-03\nC,r3,67500,won,2026-03-04\n"
+	               "D,r4,52500,won,2026-03-05\nE,r5,45000,won,2026-03-06\n");
 	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nm1,p,2026-01-01\n");
 	run_ok(st, HEAD("month", "components:\n  - name: own\n    rate: 1%\n"
 	                         "overrides:\n  - {name: team, rate: 3%}\n"),
@@ -208,18 +266,17 @@ static void test_override(void **state)
 	                         "overrides:\n  - {name: team, rate: 3%, above: 225000}\n"),
 	       "2026-03");
 	assert_string_equal(lines, "m1 commission own 0.00\nm1 override team 2250.00\n");
-	/* direct reports only: r3 reports to r2, so C (50,000) drops out: 3% of 250,000 */
+	/* direct reports only: r3 reports to r2, so C (67,500) drops out: 3% of 232,500 */
 	run_ok(st, HEAD("month", "components:\n  - name: own\n    rate: 1%\n"
 	                         "overrides:\n  - {name: team, rate: 3%, levels: direct}\n"),
 	       "2026-03");
-	assert_string_equal(lines, "m1 commission own 0.00\nm1 override team 7500.00\n");
+	assert_string_equal(lines, "m1 commission own 0.00\nm1 override team 6975.00\n");
 }
 
 /*
  * A clawback: a 10,000 deal at 5% paid 500 in June, cancelled in August when the rep earns 300.
- * August nets 300 - 500 = -200: pays 0 and carries -200. September earns 900 and pays 700 (the
- * clawback example of commission-policy templates: reversed at the rate it was paid at, a
- * negative period carried forward).
+ * August nets 300 - 500 = -200: pays 0 and carries -200. September earns 900 and pays 700:
+ * reversed at the rate it was paid at, a negative period carried forward (spm's specification).
  */
 static void test_clawback(void **state)
 {
@@ -770,7 +827,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teststore_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_graduated),     T(test_true_up), T(test_recoverable_draw),
-	    T(test_draw_limits),   T(test_override), T(test_clawback),
+	    T(test_draw_six_months), T(test_draw_limits), T(test_override), T(test_clawback),
 	    T(test_thresholds_caps_bonuses), T(test_curves), T(test_measures),
 	    T(test_rounding_total), T(test_monotone), T(test_import_order),
 	    T(test_dry_run),       T(test_restatement),
