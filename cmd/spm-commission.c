@@ -20,8 +20,8 @@ enum { OPT_CLIFF = 256, OPT_EXPLAIN, OPT_DEAL, OPT_DRY_RUN, OPT_PLAN, OPT_AGAINS
 
 static const cli_option options[] = {
     {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
-    {"period", 'p', "PERIOD", "run: the period to pay; check: list who sold in it on no plan"},
-    {"rep", 'r', "REP", "statement, explain: this rep only (default: every rep)"},
+    {"period", 'p', "PERIOD", "the period: 2026-Q1, 2026-03, FY2027-H1...; check: who sold on no plan"},
+    {"rep", 'r', "REP", "statement, explain: this rep only (default: every rep); solve: the rep"},
     {"deal", OPT_DEAL, "DEAL", "explain: only this deal's credits and the lines they fed"},
     {"explain", OPT_EXPLAIN, NULL, "run: add each line's explanation (JSON)"},
     {"dry-run", OPT_DRY_RUN, NULL, "run: compute and write the lines, keep nothing"},
@@ -61,6 +61,7 @@ static const char about[] =
     "  solve PLAN      how much more --rep must sell in --period to earn --payout,\n"
     "                  and how much more reaches the next tier";
 static const char after[] =
+    "'spm-commission COMMAND --help' shows one command's options.\n"
     "Exit status: 0 success (check: findings are warnings), 64 usage, 65 data the run\n"
     "cannot use, 70 store error, 74 input/output error, 75 store busy, 78 a plan is invalid.\n";
 
@@ -1091,13 +1092,80 @@ static int stored_command(const char *command, int nargs, char **args, const cha
 	}
 }
 
+/* Each command's own help: `spm-commission COMMAND --help`. */
+typedef struct command_help {
+	const char *name, *usage, *about;
+	const char *options; /* the long names of its options, space-separated */
+} command_help;
+
+static const command_help command_helps[] = {
+    {"check", "[options] check PLAN...",
+     "Read each plan strictly and report what a reviewer should see: cliffs and falling pay,\n"
+     "and with --period, reps who sold in the period but are on none of the plans.",
+     "db period cliff-tolerance format output quiet"},
+    {"run", "[options] --period PERIOD run PLAN...",
+     "Pay every rep assigned to the plans for the period: store the run, replacing the\n"
+     "period's previous one, and write its lines. --dry-run keeps nothing.",
+     "db period explain dry-run format output quiet"},
+    {"statement", "[options] --period PERIOD [--rep REP] statement",
+     "The stored run's lines of the period for a rep (or every rep), with the total per\n"
+     "currency; --format html writes a printable page.",
+     "db period rep format output"},
+    {"export", "[options] --period PERIOD export",
+     "The payroll file of the period: one row per rep, pay code and currency.",
+     "db period format output"},
+    {"explain", "[options] --period PERIOD [--rep REP] [--deal DEAL] explain",
+     "Every line of the period with its explanation, tier steps and credits; --deal keeps\n"
+     "that deal's credits and the lines they fed.",
+     "db period rep deal format output"},
+    {"close", "[options] --period PERIOD close",
+     "Lock the period's run: its pay can no longer change; later changes to its data are\n"
+     "paid in the next open period's run.",
+     "db period quiet"},
+    {"simulate", "[options] --period PERIOD --plan NEW --against OLD simulate",
+     "What-if on history: every rep's pay over the period under both plans, the difference\n"
+     "and the total cost. Nothing is kept.",
+     "db period plan against format output quiet"},
+    {"solve", "[options] --period PERIOD --rep REP --payout X solve PLAN",
+     "How much more the rep must sell in the period to earn X, and how much more reaches\n"
+     "the next tier. Nothing is kept.",
+     "db period rep payout component format output"},
+};
+
+/* Prints the help of `command`; false when there is no such command. */
+static bool print_command_help(const char *command)
+{
+	for (size_t i = 0; i < sizeof command_helps / sizeof command_helps[0]; i++) {
+		const command_help *h = &command_helps[i];
+		cli_option opts[sizeof options / sizeof options[0]];
+		size_t n = 0;
+		if (strcmp(h->name, command) != 0)
+			continue;
+		for (size_t k = 0; options[k].name; k++) {
+			size_t len = strlen(options[k].name);
+			for (const char *w = h->options; (w = strstr(w, options[k].name)); w += len)
+				if ((w == h->options || w[-1] == ' ') && (w[len] == ' ' || !w[len])) {
+					opts[n++] = options[k];
+					break;
+				}
+		}
+		for (size_t k = 0; options[k].name; k++)
+			if (strcmp(options[k].name, "help") == 0)
+				opts[n++] = options[k];
+		opts[n] = (cli_option){NULL, 0, NULL, NULL};
+		cli_print_help(stdout, h->usage, h->about, opts, after);
+		return true;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = NULL, *period = NULL, *format = NULL, *output = NULL, *arg;
 	const char *rep = NULL, *deal = NULL, *plan = NULL, *against = NULL, *payout = NULL;
 	const char *component = NULL;
 	spm_lint_options lo = {{0}, {0}};
-	bool quiet = false, explain = false, dry = false;
+	bool quiet = false, explain = false, dry = false, help = false;
 	int c;
 
 	cli_init(argv[0]);
@@ -1149,8 +1217,8 @@ int main(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
-			cli_print_help(stdout, usage, about, options, after);
-			return SPM_EXIT_OK;
+			help = true;
+			break;
 		case 'V':
 			cli_print_version();
 			return SPM_EXIT_OK;
@@ -1162,6 +1230,12 @@ int main(int argc, char **argv)
 		spm_output_format f;
 		if (spm_output_format_parse(&f, format))
 			return cli_usage_error("unknown format '%s'", format);
+	}
+	if (help) {
+		if (optind < argc && print_command_help(argv[optind]))
+			return SPM_EXIT_OK;
+		cli_print_help(stdout, usage, about, options, after);
+		return SPM_EXIT_OK;
 	}
 	if (optind >= argc)
 		return cli_usage_error("no command given");

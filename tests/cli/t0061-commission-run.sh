@@ -70,6 +70,15 @@ expect_status 65
 run spm-commission --period 2026-Q1 --rep r04 --payout lots solve "$plan"
 expect_status 64
 
+# Each command has its own help.
+run spm-commission solve --help
+expect_status 0
+expect_out_has "usage: spm-commission [options] --period PERIOD --rep REP --payout X solve PLAN"
+expect_out_has "--payout X"
+run spm-commission close --help
+expect_status 0
+expect_eq "close's help lists only its options" "" "$(grep -e '--payout\|--explain\|--deal' out)"
+
 # Explanations.
 run spm-commission --quiet --period 2026-Q1 --explain --format jsonl run "$plan"
 expect_status 0
