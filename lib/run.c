@@ -1365,6 +1365,11 @@ static int finish_run(spm_store *st, int64_t run_id, const char *inputs_hash, sp
 	return rc;
 }
 
+static bool in_effect(const spm_plan *p, const spm_period *period)
+{
+	return p->from.days <= period->last.days && (!p->has_to || p->to.days >= period->first.days);
+}
+
 /* A plan must pay by the period's kind and be in effect. */
 int spm_run_check_plan(const spm_plan *p, const spm_period *period, spm_error *err)
 {
@@ -1375,7 +1380,7 @@ int spm_run_check_plan(const spm_plan *p, const spm_period *period, spm_error *e
 		return spm_error_set(err, SPM_ECONFIG,
 		                     "%s: plan '%s' does not pay by %s periods like %s", p->source,
 		                     p->name, kinds[period->kind], name);
-	if (p->from.days > period->last.days || (p->has_to && p->to.days < period->first.days))
+	if (!in_effect(p, period))
 		return spm_error_set(err, SPM_ECONFIG, "%s: plan '%s' is not in effect in %s",
 		                     p->source, p->name, name);
 	return SPM_OK;
@@ -1464,9 +1469,16 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 	int rc;
 
 	memset(sum, 0, sizeof *sum);
-	for (size_t i = 0; i < nplans; i++)
-		if ((rc = spm_run_check_plan(plans[i].plan, period, err)))
-			return rc;
+	/* every plan must pay by the period's kind; those not in effect in it are left out */
+	size_t live = 0;
+	for (size_t i = 0; i < nplans; i++) {
+		const spm_plan *p = plans[i].plan;
+		if (p->period != period->kind)
+			return spm_run_check_plan(p, period, err);
+		live += in_effect(p, period);
+	}
+	if (nplans && !live)
+		return spm_run_check_plan(plans[0].plan, period, err);
 	spm_period_format(name, sizeof name, period);
 	r.st = st;
 	r.period = period;
@@ -1515,12 +1527,14 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 		goto fail;
 	sum->run_id = dry ? 0 : r.run_id;
 	for (size_t i = 0; i < nplans; i++)
-		if ((rc = store_plan(st, &plans[i], hashes[i], r.run_id, err)))
+		if (in_effect(plans[i].plan, period) &&
+		    (rc = store_plan(st, &plans[i], hashes[i], r.run_id, err)))
 			goto fail;
 	if ((rc = spm_fx_open(&r.fx, st, err)) || (rc = prepare_writes(&r)))
 		goto fail;
 	for (size_t i = 0; i < nplans; i++)
-		if ((rc = pay_plan(&r, &plans[i], hashes[i], &fiscal)))
+		if (in_effect(plans[i].plan, period) &&
+		    (rc = pay_plan(&r, &plans[i], hashes[i], &fiscal)))
 			goto fail;
 	if ((rc = pay_adjustments(&r)))
 		goto fail;

@@ -59,7 +59,9 @@ typedef struct spm_run_summary {
 } spm_run_summary;
 
 /*
- * Runs the plans for `period` (a period of each plan's own kind, while the plan is effective).
+ * Runs the plans for `period`, which must be of each plan's own kind; plans not in effect in the
+ * period are left out (versions of a plan: each file in effect for its dates), and when none is,
+ * the run is refused.
  * Returns SPM_OK; SPM_ECONFIG for a plan that cannot run this period; SPM_EDATA for data the run
  * cannot use (a closed period, a missing quota or exchange rate); store failures. On failure the
  * store is as it was.

@@ -794,6 +794,50 @@ static void test_year_to_date(void **state)
 	assert_string_equal(lines, "r1 commission s 6300.00\n");
 }
 
+/*
+ * A plan changed mid-period: two versions of one plan, each in effect for its dates, pay the
+ * days each was in effect, on the deals of those days, against the quota prorated by days; a
+ * version not in effect in the period is left out.
+ */
+static void test_plan_versions(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,10000,won,2026-01-20\n"
+	               "B,r1,10000,won,2026-03-20\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	static const char v1[] = "plan: p\ncurrency: USD\nperiod: quarter\n"
+	                         "effective: {from: 2025-01-01, to: 2026-02-14}\n"
+	                         "components:\n  - name: sales\n    rate: 5%\n";
+	static const char v2[] = "plan: p\ncurrency: USD\nperiod: quarter\n"
+	                         "effective: {from: 2026-02-15}\n"
+	                         "components:\n  - name: sales\n    rate: 8%\n";
+	spm_plan *a = NULL, *b = NULL;
+	spm_period q1, q2;
+	spm_run_summary sum;
+	spm_error err;
+	assert_int_equal(spm_plan_parse(&a, "v1.yaml", v1, strlen(v1), &err), SPM_OK);
+	assert_int_equal(spm_plan_parse(&b, "v2.yaml", v2, strlen(v2), &err), SPM_OK);
+	assert_int_equal(spm_period_parse(&q1, "2026-Q1", 7, NULL, &err), SPM_OK);
+	assert_int_equal(spm_period_parse(&q2, "2026-Q2", 7, NULL, &err), SPM_OK);
+	spm_run_plan both[] = {{a, v1, strlen(v1)}, {b, v2, strlen(v2)}};
+	lines[0] = '\0';
+	assert_int_equal(spm_run(st, both, 2, &q1, collect, NULL, &sum, &err), SPM_OK);
+	/* A under the old rate, B under the new: 500 + 800 */
+	assert_string_equal(lines, "r1 commission sales 500.00\nr1 commission sales 800.00\n");
+	lines[0] = '\0';
+	assert_int_equal(spm_run(st, both, 2, &q2, collect, NULL, &sum, &err), SPM_OK);
+	assert_string_equal(lines, "r1 commission sales 0.00\n");
+	assert_int_equal(query_int(st, "SELECT count(*) FROM run_plans r JOIN runs n USING (run_id)"
+	                               " WHERE n.period = '2026-Q2'"),
+	                 1);
+	/* only a version not in effect: refused */
+	assert_int_equal(spm_run(st, both, 1, &q2, collect, NULL, &sum, &err), SPM_ECONFIG);
+	assert_string_equal(err.message, "v1.yaml: plan 'p' is not in effect in 2026-Q2");
+	spm_plan_free(a);
+	spm_plan_free(b);
+}
+
 /* A dry run writes the lines a run would store, and keeps nothing. */
 static void test_dry_run(void **state)
 {
@@ -834,7 +878,7 @@ int main(void)
 	    T(test_solve),         T(test_simulate),
 	    T(test_leaver),        T(test_proration), T(test_currency),
 	    T(test_roles),         T(test_negative_and_adjustments),
-	    T(test_year_to_date),
+	    T(test_year_to_date),  T(test_plan_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
