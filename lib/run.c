@@ -326,11 +326,12 @@ static int store_credit(run *r, const spm_credit_line *l, const char *cur, spm_m
 	rc |= bind_str(s, 4, r->target);
 	rc |= bind_str(s, 5, l->deal_id);
 	rc |= bind_str(s, 6, spm_credit_role_name(l->role));
-	rc |= spm_stmt_bind_int64(s, 7, l->share.units);
-	rc |= spm_stmt_bind_text(s, 8, day, n);
-	rc |= spm_stmt_bind_int64(s, 9, l->amount.units);
-	rc |= bind_str(s, 10, cur);
-	rc |= spm_stmt_bind_int64(s, 11, converted.units);
+	rc |= bind_str(s, 7, l->via_rep);
+	rc |= spm_stmt_bind_int64(s, 8, l->share.units);
+	rc |= spm_stmt_bind_text(s, 9, day, n);
+	rc |= spm_stmt_bind_int64(s, 10, l->amount.units);
+	rc |= bind_str(s, 11, cur);
+	rc |= spm_stmt_bind_int64(s, 12, converted.units);
 	if (rc)
 		return nomem(r->err);
 	return (rc = spm_stmt_step(s, r->err)) < 0 ? rc : SPM_OK;
@@ -1441,11 +1442,9 @@ static int prepare_writes(run *r)
 	         r->err)) ||
 	    (rc = spm_stmt_prepare(
 	         r->st, &r->credit,
-	         "INSERT INTO payout_credits(run_id, rep_id, plan, component, deal_id, role, share,"
-	         " date, amount, currency, converted)"
-	         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO UPDATE SET"
-	         " share = share + excluded.share, amount = amount + excluded.amount,"
-	         " converted = converted + excluded.converted",
+	         "INSERT INTO payout_credits(run_id, rep_id, plan, component, deal_id, role, via_rep,"
+	         " share, date, amount, currency, converted)"
+	         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	         r->err)) ||
 	    (rc = spm_stmt_prepare(r->st, &r->ledger,
 	                           "INSERT INTO ledger(rep_id, period, kind, amount, currency, run_id,"

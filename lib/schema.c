@@ -306,13 +306,15 @@ static const char migration_2[] =
 	"  role TEXT NOT NULL CHECK (\n"
 	"    role = 'owner' OR role = 'split' OR role = 'overlay' OR\n"
 	"    role = 'team' OR role = 'territory'),\n"
+	"  via_rep TEXT,\n"
 	"  share INTEGER NOT NULL,\n"
 	"  date TEXT NOT NULL,\n"
 	"  amount INTEGER NOT NULL,\n"
 	"  currency TEXT NOT NULL,\n"
-	"  converted INTEGER NOT NULL,\n"
-	"  PRIMARY KEY (run_id, rep_id, plan, component, deal_id, role)\n"
-	") STRICT, WITHOUT ROWID;\n"
+	"  converted INTEGER NOT NULL\n"
+	") STRICT;\n"
+	/* appended in run order: a run's rows, and its index entries, go in at the end */
+	"CREATE INDEX payout_credits_run ON payout_credits(run_id);\n"
 	"CREATE INDEX payout_credits_deal ON payout_credits(deal_id);\n"
 	"CREATE INDEX runs_period ON runs(period);\n"
 	"CREATE INDEX deals_rep_close ON deals(rep_id, close_date);\n";

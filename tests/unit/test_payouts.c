@@ -110,13 +110,13 @@ static int setup(void **state)
 	     " (10, 1, 'r2', NULL, NULL, NULL, 'restatement', 20000, 'EUR', NULL, NULL,"
 	     "  '2025-Q4', NULL, NULL);"
 	     "INSERT INTO payout_credits VALUES"
-	     " (1, 'r1', 'ae', 'new-business', 'D-2', 'split', 5000000000, '2026-02-01',"
+	     " (1, 'r1', 'ae', 'new-business', 'D-2', 'split', NULL, 5000000000, '2026-02-01',"
 	     "  100000000, 'USD', 92000000),"
-	     " (1, 'r1', 'ae', 'new-business', 'D-1', 'owner', 10000000000, '2026-01-10',"
+	     " (1, 'r1', 'ae', 'new-business', 'D-1', 'owner', NULL, 10000000000, '2026-01-10',"
 	     "  1000000000, 'EUR', 1000000000),"
-	     " (1, 'r1', 'ae', 'renewals', 'D-3', 'owner', 10000000000, '2026-03-01',"
+	     " (1, 'r1', 'ae', 'renewals', 'D-3', 'owner', NULL, 10000000000, '2026-03-01',"
 	     "  1000000000, 'EUR', 1000000000),"
-	     " (1, 'r2', 'ae', 'new-business', 'D-9', 'owner', 10000000000, '2026-03-03',"
+	     " (1, 'r2', 'ae', 'new-business', 'D-9', 'owner', NULL, 10000000000, '2026-03-03',"
 	     "  20000000, 'EUR', 20000000);");
 	exec_text(st, "UPDATE payout_lines SET explain = ?1 WHERE line_id = 5", explain_json);
 	exec_text(st, "UPDATE payout_lines SET reason = ?1 WHERE line_id = 1", FORMULA);
