@@ -113,7 +113,8 @@ static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char
 	 SPM_CREDIT_TERRITORY)
 
 /* The columns every role's SELECT gives, in this order. */
-#define LINE_COLUMNS "rep_id, deal_id, role, share, amount, margin, currency, day, via_rep"
+#define LINE_COLUMNS                                                                          \
+	"rep_id, deal_id, role, share, amount, margin, currency, day, via_rep, type, product, stage"
 
 /* A line's columns: the deal's from table `t` (deals, or `sold`), the rest as given. */
 static int append_select(spm_buf *sql, const char **sep, const char *rep, int role,
@@ -122,8 +123,8 @@ static int append_select(spm_buf *sql, const char **sep, const char *rep, int ro
 	int rc =
 	    spm_buf_printf(sql,
 	                   "%sSELECT %s, %s.deal_id, %d, %s, %s.amount, %s.margin, %s.currency,"
-	                   " %s.%s, %s",
-	                   *sep, rep, t, role, share, t, t, t, t, date, via);
+	                   " %s.%s, %s, %s.type, %s.product, %s.stage",
+	                   *sep, rep, t, role, share, t, t, t, t, date, via, t, t, t);
 	*sep = " UNION ALL ";
 	return rc;
 }
@@ -133,7 +134,9 @@ static int append_sold(spm_buf *sql, const char **sep, const char *rep, const ch
                        const char *date)
 {
 	int rc =
-	    spm_buf_printf(sql, "%sSELECT %s, d.deal_id, %s, d.amount, d.margin, d.currency, d.%s",
+	    spm_buf_printf(sql,
+	                   "%sSELECT %s, d.deal_id, %s, d.amount, d.margin, d.currency, d.%s,"
+	                   " d.type, d.product, d.stage",
 	                   *sep, rep, share, date);
 	*sep = " UNION ALL ";
 	return rc;
@@ -182,7 +185,7 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		const char *sep_sold = "";
 		rc |=
 		    spm_buf_append_str(sql, "sold(rep_id, deal_id, share, amount, margin, currency,"
-		                            " day) AS (");
+		                            " day, type, product, stage) AS (");
 		rc |= append_sold(sql, &sep_sold, "d.rep_id", share_one, date);
 		rc |= spm_buf_printf(
 		    sql, " FROM deals d WHERE d.rep_id IS NOT NULL AND %s AND " NO_SPLIT, filter);
@@ -219,7 +222,8 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		    sql,
 		    "SELECT coalesce(c.rep_id, d.rep_id), d.deal_id, CASE WHEN c.rep_id IS NULL"
 		    " THEN %d ELSE %d END, coalesce(c.share, %s), d.amount, d.margin, d.currency,"
-		    " d.%s, NULL FROM deals d LEFT JOIN credits c ON c.deal_id = d.deal_id"
+		    " d.%s, NULL, d.type, d.product, d.stage FROM deals d LEFT JOIN credits c"
+		    " ON c.deal_id = d.deal_id"
 		    " AND c.kind = 'revenue' WHERE %s AND (c.rep_id IS NOT NULL OR"
 		    " d.rep_id IS NOT NULL)",
 		    SPM_ROLE_OWNER, SPM_ROLE_SPLIT, share_one, date, filter);
@@ -398,6 +402,9 @@ static int emit_row(spm_stmt *s, const spm_credit_query *q, spm_credit_fn fn, vo
 	line.margin.units = 0;
 	line.currency = spm_stmt_is_null(s, 6) ? NULL : spm_stmt_text(s, 6, NULL);
 	line.via_rep = spm_stmt_is_null(s, 8) ? NULL : spm_stmt_text(s, 8, NULL);
+	line.type = spm_stmt_is_null(s, 9) ? NULL : spm_stmt_text(s, 9, NULL);
+	line.product = spm_stmt_is_null(s, 10) ? NULL : spm_stmt_text(s, 10, NULL);
+	line.stage = spm_stmt_is_null(s, 11) ? NULL : spm_stmt_text(s, 11, NULL);
 	if (spm_date_parse(&line.date, day, n, NULL, err))
 		return spm_error_set(err, SPM_ESTORE, "deal '%s': date '%s' is not a day",
 		                     line.deal_id, day);

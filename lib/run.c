@@ -24,6 +24,8 @@
 #include "spm/sha256.h"
 #include "util.h"
 
+#define SPM_RUN_MAX_GROUP 16 /* components measured by one pass over the store, at most */
+
 /* A rep on a plan in the period: the days on it, and what was measured for it. */
 typedef struct seat {
 	char *rep;
@@ -59,8 +61,9 @@ typedef struct run {
 	size_t nseats, cursor;
 	/* what the current pass fills */
 	const char *target;               /* component, bonus or override name */
-	const spm_plan_component *comp;   /* a component's pass */
-	size_t index;                     /* its index */
+	size_t group[SPM_RUN_MAX_GROUP];  /* the components a pass measures */
+	size_t ngroup;
+	size_t index;                     /* a bonus's or override's index */
 	enum { FILL_COMPONENT, FILL_BONUS, FILL_TEAM } fill;
 	/* what-if: one rep only, with more credited to one component (solve) */
 	const char *only_rep;
@@ -91,9 +94,12 @@ static void feed(run *r, const char *s)
 
 static void feed_int(run *r, int64_t v)
 {
-	char buf[24];
-	snprintf(buf, sizeof buf, "%" PRId64, v);
-	feed(r, buf);
+	/* eight bytes, least significant first: the same hash on every machine */
+	unsigned char b[8];
+	uint64_t u = (uint64_t)v;
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(u >> (8 * i));
+	spm_sha256_update(&r->inputs, b, sizeof b);
 }
 
 static int bind_date(spm_stmt *s, int i, spm_date d)
@@ -313,8 +319,9 @@ static int prorate(run *r, const seat *s, spm_money m, spm_money *out)
 
 /* ---- passes over the store ------------------------------------------------------------------ */
 
-static int store_credit(run *r, const spm_credit_line *l, const char *cur, spm_money converted)
+static int store_credit(run *r, const spm_credit_line *l, spm_money converted)
 {
+	const char *cur = l->currency ? l->currency : r->plan->currency;
 	spm_stmt *s = r->credit;
 	char day[SPM_DATE_BUFSZ];
 	size_t n = spm_date_format(day, sizeof day, l->date);
@@ -337,55 +344,104 @@ static int store_credit(run *r, const spm_credit_line *l, const char *cur, spm_m
 	return (rc = spm_stmt_step(s, r->err)) < 0 ? rc : SPM_OK;
 }
 
-static int on_credit(void *ctx, const spm_credit_line *l)
+/* Whether v is among w's words (any value when w has none). */
+static bool among(const spm_plan_words *w, const char *v)
 {
-	run *r = ctx;
-	const spm_plan *p = r->plan;
-	seat *s = seat_of(r, l->rep_id);
-	spm_money amount, converted;
-	int rc;
+	if (w->n == 0)
+		return true;
+	for (size_t i = 0; v && i < w->n; i++)
+		if (strcmp(w->words[i], v) == 0)
+			return true;
+	return false;
+}
 
-	if (!s || l->date.days < s->from.days || l->date.days > s->to.days)
-		return SPM_OK;
-	bool margin = r->fill == FILL_COMPONENT && r->comp->measure == SPM_MEASURE_MARGIN;
-	amount = margin ? (l->has_margin ? l->margin : (spm_money){0}) : l->amount;
+/* Converts a credited amount into the plan's currency, at its day or the period's end. */
+static int convert(run *r, const spm_credit_line *l, spm_money amount, spm_money *out)
+{
+	const spm_plan *p = r->plan;
 	const char *cur = l->currency ? l->currency : p->currency;
 	spm_date day = p->fx_date == SPM_FX_CLOSE_DATE ? l->date : r->period->last;
-	if ((rc = spm_fx_convert(r->fx, amount, cur, p->currency, day, p->rounding, &converted,
-	                         r->err)))
-		return rc;
-	if (r->fill == FILL_COMPONENT && r->comp->has_deal_cap &&
-	    converted.units > r->comp->deal_cap.units)
-		converted = r->comp->deal_cap;
-	switch (r->fill) {
-	case FILL_COMPONENT: {
-		spm_measured *m = &s->m[r->index];
-		spm_money add = converted;
-		if (r->comp->measure == SPM_MEASURE_COUNT)
-			add.units = SPM_MONEY_ONE;
-		if (spm_money_add(&m->base, m->base, add))
-			return spm_error_set(r->err, SPM_ERANGE,
-			                     "rep '%s': credited total out of range", s->rep);
-		m->credits++;
-		break;
-	}
-	case FILL_BONUS:
-		s->bonus[r->index]++;
-		break;
-	case FILL_TEAM:
-		if (spm_money_add(&s->team[r->index], s->team[r->index], converted))
-			return spm_error_set(r->err, SPM_ERANGE,
-			                     "rep '%s': team total out of range", s->rep);
-		s->team_lines[r->index]++;
-		break;
-	}
+	return spm_fx_convert(r->fx, amount, cur, p->currency, day, p->rounding, out, r->err);
+}
+
+static void feed_line(run *r, const spm_credit_line *l, spm_money converted)
+{
 	feed(r, l->rep_id);
 	feed(r, l->deal_id);
 	feed_int(r, l->role);
 	feed_int(r, l->share.units);
 	feed_int(r, converted.units);
 	feed_int(r, l->date.days);
-	return store_credit(r, l, cur, converted);
+}
+
+/* A credit line of a pass shared by components: measured by each whose filters it passes. */
+static int credit_components(run *r, seat *s, const spm_credit_line *l)
+{
+	const spm_plan *p = r->plan;
+	bool have_amount = false;
+	spm_money amount = {0};
+	int rc;
+
+	for (size_t g = 0; g < r->ngroup; g++) {
+		size_t k = r->group[g];
+		const spm_plan_component *c = &p->components[k];
+		const spm_plan_credit *rule = &c->credit;
+		spm_money converted;
+		if (!among(&rule->types, l->type) || !among(&rule->products, l->product) ||
+		    !among(&rule->stages, l->stage))
+			continue;
+		if (c->measure == SPM_MEASURE_MARGIN) {
+			if ((rc = convert(r, l, l->has_margin ? l->margin : (spm_money){0},
+			                  &converted)))
+				return rc;
+		} else {
+			if (!have_amount && (rc = convert(r, l, l->amount, &amount)))
+				return rc;
+			have_amount = true;
+			converted = amount;
+		}
+		if (c->has_deal_cap && converted.units > c->deal_cap.units)
+			converted = c->deal_cap;
+		spm_measured *m = &s->m[k];
+		spm_money add = converted;
+		if (c->measure == SPM_MEASURE_COUNT)
+			add.units = SPM_MONEY_ONE;
+		if (spm_money_add(&m->base, m->base, add))
+			return spm_error_set(r->err, SPM_ERANGE,
+			                     "rep '%s': credited total out of range", s->rep);
+		m->credits++;
+		r->target = c->name;
+		feed(r, c->name);
+		feed_line(r, l, converted);
+		if ((rc = store_credit(r, l, converted)))
+			return rc;
+	}
+	return SPM_OK;
+}
+
+static int on_credit(void *ctx, const spm_credit_line *l)
+{
+	run *r = ctx;
+	seat *s = seat_of(r, l->rep_id);
+	spm_money converted;
+	int rc;
+
+	if (!s || l->date.days < s->from.days || l->date.days > s->to.days)
+		return SPM_OK;
+	if (r->fill == FILL_COMPONENT)
+		return credit_components(r, s, l);
+	if ((rc = convert(r, l, l->amount, &converted)))
+		return rc;
+	if (r->fill == FILL_BONUS) {
+		s->bonus[r->index]++;
+	} else {
+		if (spm_money_add(&s->team[r->index], s->team[r->index], converted))
+			return spm_error_set(r->err, SPM_ERANGE,
+			                     "rep '%s': team total out of range", s->rep);
+		s->team_lines[r->index]++;
+	}
+	feed_line(r, l, converted);
+	return store_credit(r, l, converted);
 }
 
 static int on_activities(void *ctx, const char *rep, int64_t count)
@@ -529,27 +585,115 @@ static int balance_pass(run *r)
 	return rc == SPM_DONE ? SPM_OK : rc;
 }
 
+static bool same_words(const spm_plan_words *a, const spm_plan_words *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->words[i], b->words[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Whether two rules read the same lines of the store, but for their type, product and stage. */
+static bool same_pass(const spm_plan_credit *a, const spm_plan_credit *b)
+{
+	if (a->statuses != b->statuses || a->roles != b->roles || a->date != b->date ||
+	    a->has_window != b->has_window || a->nwhere != b->nwhere)
+		return false;
+	if (a->has_window && (a->window_from.days != b->window_from.days ||
+	                      a->window_to.days != b->window_to.days))
+		return false;
+	for (size_t i = 0; i < a->nwhere; i++)
+		if (strcmp(a->where[i].field, b->where[i].field) != 0 ||
+		    !same_words(&a->where[i].values, &b->where[i].values))
+			return false;
+	return true;
+}
+
+static const spm_plan_words *rule_words(const spm_plan_component *c, int which)
+{
+	return which == 0 ? &c->credit.types : which == 1 ? &c->credit.products : &c->credit.stages;
+}
+
+/*
+ * The components from k on whose rules read the same lines as k's (not yet measured, not
+ * measuring activities) go into r->group, marked done, to be measured by one pass: the rule
+ * `merged`, whose type, product and stage lists are the union of theirs, or none (any value)
+ * when one of them has none. The words are owned by *words.
+ */
+static int group_pass(run *r, size_t k, bool *done, spm_plan_credit *merged, const char ***words)
+{
+	const spm_plan *p = r->plan;
+	size_t total = 0, at[3] = {0}, n[3] = {0};
+
+	r->ngroup = 0;
+	for (size_t j = k; j < p->ncomponents && r->ngroup < SPM_RUN_MAX_GROUP; j++) {
+		const spm_plan_component *c = &p->components[j];
+		if (done[j] || c->measure == SPM_MEASURE_ACTIVITIES ||
+		    !same_pass(&p->components[k].credit, &c->credit))
+			continue;
+		done[j] = true;
+		r->group[r->ngroup++] = j;
+		for (int w = 0; w < 3; w++)
+			total += rule_words(c, w)->n;
+	}
+	if (!(*words = malloc((total ? total : 1) * sizeof **words)))
+		return nomem(r->err);
+	size_t used = 0;
+	for (int w = 0; w < 3; w++) {
+		bool any = false;
+		at[w] = used;
+		for (size_t g = 0; g < r->ngroup; g++) {
+			const spm_plan_words *list = rule_words(&p->components[r->group[g]], w);
+			any |= list->n == 0;
+			for (size_t i = 0; i < list->n; i++)
+				(*words)[used++] = list->words[i];
+		}
+		n[w] = any ? 0 : used - at[w];
+	}
+	*merged = p->components[k].credit;
+	merged->types = (spm_plan_words){*words + at[0], n[0]};
+	merged->products = (spm_plan_words){*words + at[1], n[1]};
+	merged->stages = (spm_plan_words){*words + at[2], n[2]};
+	return SPM_OK;
+}
+
 static int measure_plan(run *r)
 {
 	const spm_plan *p = r->plan;
 	int rc;
 
-	for (size_t k = 0; k < p->ncomponents; k++) {
+	bool *done = calloc(p->ncomponents + 1, sizeof *done);
+	if (!done)
+		return nomem(r->err);
+	rc = SPM_OK;
+	for (size_t k = 0; k < p->ncomponents && !rc; k++) {
 		const spm_plan_component *c = &p->components[k];
+		if (done[k])
+			continue;
 		r->fill = FILL_COMPONENT;
-		r->comp = c;
-		r->index = k;
 		r->target = c->name;
 		if (c->measure == SPM_MEASURE_ACTIVITIES) {
+			r->index = k;
 			r->cursor = 0;
+			feed(r, c->name);
 			rc = spm_activity_counts(r->st, &c->activity_kinds, r->window.first,
 			                         r->period->last, r->only_rep, on_activities, r, r->err);
-		} else {
-			rc = credit_pass(r, &c->credit, r->window.first, r->period->last);
+			continue;
 		}
-		if (rc || (c->quota && (rc = quota_pass(r, k))))
-			return rc;
+		spm_plan_credit merged;
+		const char **words = NULL;
+		if (!(rc = group_pass(r, k, done, &merged, &words)))
+			rc = credit_pass(r, &merged, r->window.first, r->period->last);
+		free(words);
 	}
+	free(done);
+	for (size_t k = 0; k < p->ncomponents && !rc; k++)
+		if (p->components[k].quota)
+			rc = quota_pass(r, k);
+	if (rc)
+		return rc;
 	r->fill = FILL_BONUS;
 	for (size_t k = 0; k < p->nbonuses; k++) {
 		r->index = k;
@@ -905,20 +1049,29 @@ static int clawbacks_open(run *r)
 	r->claw_rc = SPM_DONE;
 	if (!p->has_clawback)
 		return SPM_OK;
+	/*
+	 * Only the runs that can hold a clawed-back credit are read: those of periods before the
+	 * window that end no earlier than the clawback days before this period (a credit's day
+	 * lies in its run's period); of them, the latest that paid the deal gives the rate.
+	 */
 	rc = spm_stmt_prepare(
 	    r->st, &r->claw,
-	    "SELECT c.rep_id, c.component, c.deal_id, c.converted, n.period, l.earned, l.base,"
-	    " d.cancel_date FROM deals d JOIN payout_credits c ON c.deal_id = d.deal_id"
-	    " JOIN runs n ON n.run_id = c.run_id"
-	    " JOIN payout_lines l ON l.run_id = c.run_id AND l.rep_id = c.rep_id"
-	    " AND l.plan = c.plan AND l.component = c.component AND l.kind = 'commission'"
-	    " WHERE d.cancel_date BETWEEN ?2 AND ?3 AND c.plan = ?1 AND n.period_last < ?4"
-	    " AND julianday(d.cancel_date) - julianday(c.date) <= ?5" /* SQLite */
-	    " AND n.run_id = (SELECT max(c2.run_id) FROM payout_credits c2"
-	    " JOIN runs n2 ON n2.run_id = c2.run_id WHERE c2.deal_id = c.deal_id"
-	    " AND c2.rep_id = c.rep_id AND c2.plan = c.plan AND c2.component = c.component"
-	    " AND n2.period_last < ?4)"
-	    " ORDER BY c.rep_id, c.deal_id, c.component, c.role",
+	    "WITH cancelled AS MATERIALIZED (SELECT deal_id, cancel_date FROM deals"
+	    " WHERE cancel_date BETWEEN ?2 AND ?3),"
+	    " hits AS MATERIALIZED (SELECT c.rep_id, c.component, c.deal_id, c.role, c.converted,"
+	    " c.run_id, n.period, n.period_last, x.cancel_date FROM runs n"
+	    " JOIN payout_credits c ON c.run_id = n.run_id"
+	    " JOIN cancelled x ON x.deal_id = c.deal_id"
+	    " WHERE n.period_last < ?4 AND n.period_last >= date(?2, '-' || ?5 || ' days')"
+	    " AND c.plan = ?1"
+	    " AND julianday(x.cancel_date) - julianday(c.date) <= ?5)" /* SQLite */
+	    " SELECT h.rep_id, h.component, h.deal_id, h.converted, h.period, l.earned, l.base,"
+	    " h.cancel_date FROM hits h JOIN payout_lines l ON l.run_id = h.run_id"
+	    " AND l.rep_id = h.rep_id AND l.plan = ?1 AND l.component = h.component"
+	    " AND l.kind = 'commission'"
+	    " WHERE h.period_last = (SELECT max(g.period_last) FROM hits g"
+	    " WHERE g.deal_id = h.deal_id AND g.rep_id = h.rep_id AND g.component = h.component)"
+	    " ORDER BY h.rep_id, h.deal_id, h.component, h.role",
 	    r->err);
 	if (rc)
 		return rc;

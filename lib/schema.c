@@ -315,7 +315,7 @@ static const char migration_2[] =
 	") STRICT;\n"
 	/* appended in run order: a run's rows, and its index entries, go in at the end */
 	"CREATE INDEX payout_credits_run ON payout_credits(run_id);\n"
-	"CREATE INDEX payout_credits_deal ON payout_credits(deal_id);\n"
+	"CREATE INDEX deals_cancel ON deals(cancel_date) WHERE cancel_date IS NOT NULL;\n"
 	"CREATE INDEX runs_period ON runs(period);\n"
 	"CREATE INDEX deals_rep_close ON deals(rep_id, close_date);\n";
 

@@ -70,6 +70,7 @@ typedef struct spm_credit_line {
 	const char *currency; /* the deal's, or NULL when it has none */
 	spm_date date;        /* the date that placed it in the period */
 	const char *via_rep; /* role team: the rep below whose line this is; NULL for other roles */
+	const char *type, *product, *stage; /* the deal's, or NULL: for callers that sort lines */
 } spm_credit_line;
 
 /* Called for each credit line; strings are valid during the call. A non-zero return stops. */
