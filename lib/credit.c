@@ -297,8 +297,9 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		                     " AND %sd.rep_id IS NULL AND %s AND " NO_SPLIT,
 		                     one ? "r.rep_id = ?3 AND " : "", filter);
 	}
-	rc |= spm_buf_append_str(sql, ") SELECT " LINE_COLUMNS " FROM lines"
-	                              " ORDER BY rep_id, day, deal_id, role, via_rep");
+	rc |= spm_buf_append_str(sql, ") SELECT " LINE_COLUMNS " FROM lines");
+	if (!q->any_order)
+		rc |= spm_buf_append_str(sql, " ORDER BY rep_id, day, deal_id, role, via_rep");
 	return rc;
 }
 

@@ -58,7 +58,9 @@ typedef struct run {
 	const spm_plan *plan;
 	const char *hash;
 	seat *seats;
-	size_t nseats, cursor;
+	size_t nseats;
+	uint64_t lines_sum[4]; /* the credit lines of a pass, hashed in any order */
+	int64_t lines_fed;
 	/* what the current pass fills */
 	const char *target;               /* component, bonus or override name */
 	size_t group[SPM_RUN_MAX_GROUP];  /* the components a pass measures */
@@ -294,13 +296,20 @@ static int load_seats(run *r)
 	return rc == SPM_DONE ? SPM_OK : rc;
 }
 
-/* The seat of rep, moving the merge cursor forward (passes come in rep order). */
+/* The seat of rep, or NULL: the seats are in byte order of their reps. */
 static seat *seat_of(run *r, const char *rep)
 {
-	while (r->cursor < r->nseats && strcmp(r->seats[r->cursor].rep, rep) < 0)
-		r->cursor++;
-	if (r->cursor < r->nseats && strcmp(r->seats[r->cursor].rep, rep) == 0)
-		return &r->seats[r->cursor];
+	size_t lo = 0, hi = r->nseats;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int order = strcmp(r->seats[mid].rep, rep);
+		if (order == 0)
+			return &r->seats[mid];
+		if (order < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -364,14 +373,45 @@ static int convert(run *r, const spm_credit_line *l, spm_money amount, spm_money
 	return spm_fx_convert(r->fx, amount, cur, p->currency, day, p->rounding, out, r->err);
 }
 
-static void feed_line(run *r, const spm_credit_line *l, spm_money converted)
+static void put_text(spm_sha256 *h, const char *s)
 {
-	feed(r, l->rep_id);
-	feed(r, l->deal_id);
-	feed_int(r, l->role);
-	feed_int(r, l->share.units);
-	feed_int(r, converted.units);
-	feed_int(r, l->date.days);
+	spm_sha256_update(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void put_int(spm_sha256 *h, int64_t v)
+{
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)((uint64_t)v >> (8 * i));
+	spm_sha256_update(h, b, sizeof b);
+}
+
+/*
+ * A credit line into the inputs hash. Passes read the store in no set order (sorting a large
+ * pass costs more than the rest of it), so each line's own digest is added into a sum that
+ * does not depend on the order: the same lines, the same hash.
+ */
+static void feed_line(run *r, const char *target, const spm_credit_line *l, spm_money converted)
+{
+	unsigned char d[SPM_SHA256_DIGEST_SIZE];
+	spm_sha256 h;
+	spm_sha256_init(&h);
+	put_text(&h, target);
+	put_text(&h, l->rep_id);
+	put_text(&h, l->deal_id);
+	put_int(&h, l->role);
+	put_text(&h, l->via_rep);
+	put_int(&h, l->share.units);
+	put_int(&h, converted.units);
+	put_int(&h, l->date.days);
+	spm_sha256_final(&h, d);
+	for (int lane = 0; lane < 4; lane++) {
+		uint64_t v = 0;
+		for (int i = 0; i < 8; i++)
+			v |= (uint64_t)d[lane * 8 + i] << (8 * i);
+		r->lines_sum[lane] += v; /* wraps: a sum modulo 2^64 per lane */
+	}
+	r->lines_fed++;
 }
 
 /* A credit line of a pass shared by components: measured by each whose filters it passes. */
@@ -411,8 +451,7 @@ static int credit_components(run *r, seat *s, const spm_credit_line *l)
 			                     "rep '%s': credited total out of range", s->rep);
 		m->credits++;
 		r->target = c->name;
-		feed(r, c->name);
-		feed_line(r, l, converted);
+		feed_line(r, c->name, l, converted);
 		if ((rc = store_credit(r, l, converted)))
 			return rc;
 	}
@@ -440,7 +479,7 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 			                     "rep '%s': team total out of range", s->rep);
 		s->team_lines[r->index]++;
 	}
-	feed_line(r, l, converted);
+	feed_line(r, r->target, l, converted);
 	return store_credit(r, l, converted);
 }
 
@@ -460,12 +499,24 @@ static int on_activities(void *ctx, const char *rep, int64_t count)
 }
 
 /* Credits every seat by `rule` over [first, last] into what r->fill says. */
-static int credit_pass(run *r, const spm_plan_credit *rule, spm_date first, spm_date last)
+static int credit_pass(run *r, const spm_plan_credit *rule, spm_date first, spm_date last,
+                       bool team_direct_only)
 {
-	r->cursor = 0;
-	feed(r, r->target);
-	return spm_credits(r->st, rule, first, last, r->only_rep, r->plan->rounding, on_credit, r,
-	                   r->err);
+	spm_credit_query q = {.rule = rule,
+	                      .first = first,
+	                      .last = last,
+	                      .rep_id = r->only_rep,
+	                      .mode = r->plan->rounding,
+	                      .team_direct_only = team_direct_only,
+	                      .any_order = true};
+	int rc;
+	memset(r->lines_sum, 0, sizeof r->lines_sum);
+	r->lines_fed = 0;
+	rc = spm_credits_ex(r->st, &q, on_credit, r, r->err);
+	for (int lane = 0; lane < 4; lane++)
+		feed_int(r, (int64_t)r->lines_sum[lane]);
+	feed_int(r, r->lines_fed);
+	return rc;
 }
 
 /* Every seat's quota of component k for the window, converted and prorated. */
@@ -487,7 +538,6 @@ static int quota_pass(run *r, size_t k)
 	if (bind_date(q, 1, r->window.first) || bind_str(q, 2, c->quota) ||
 	    bind_date(q, 3, r->window.last))
 		rc = nomem(r->err);
-	r->cursor = 0;
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
 		if (!s)
@@ -536,7 +586,6 @@ static int paid_pass(run *r)
 	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->window.first) ||
 	    bind_date(q, 3, r->period->first))
 		rc = nomem(r->err);
-	r->cursor = 0;
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
 		if (!s)
@@ -568,7 +617,6 @@ static int balance_pass(run *r)
 		return rc;
 	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->period->first))
 		rc = nomem(r->err);
-	r->cursor = 0;
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
 		if (!s)
@@ -676,7 +724,6 @@ static int measure_plan(run *r)
 		r->target = c->name;
 		if (c->measure == SPM_MEASURE_ACTIVITIES) {
 			r->index = k;
-			r->cursor = 0;
 			feed(r, c->name);
 			rc = spm_activity_counts(r->st, &c->activity_kinds, r->window.first,
 			                         r->period->last, r->only_rep, on_activities, r, r->err);
@@ -685,7 +732,7 @@ static int measure_plan(run *r)
 		spm_plan_credit merged;
 		const char **words = NULL;
 		if (!(rc = group_pass(r, k, done, &merged, &words)))
-			rc = credit_pass(r, &merged, r->window.first, r->period->last);
+			rc = credit_pass(r, &merged, r->window.first, r->period->last, false);
 		free(words);
 	}
 	free(done);
@@ -699,7 +746,8 @@ static int measure_plan(run *r)
 		r->index = k;
 		r->target = p->bonuses[k].name;
 		if (p->bonuses[k].kind == SPM_BONUS_PER_DEAL &&
-		    (rc = credit_pass(r, &p->bonuses[k].credit, r->period->first, r->period->last)))
+		    (rc = credit_pass(r, &p->bonuses[k].credit, r->period->first, r->period->last,
+		                      false)))
 			return rc;
 	}
 	r->fill = FILL_TEAM;
@@ -709,15 +757,7 @@ static int measure_plan(run *r)
 		rule.roles = SPM_CREDIT_TEAM;
 		r->index = k;
 		r->target = o->name;
-		r->cursor = 0;
-		feed(r, r->target);
-		spm_credit_query cq = {.rule = &rule,
-		                       .first = r->period->first,
-		                       .last = r->period->last,
-		                       .rep_id = r->only_rep,
-		                       .mode = p->rounding,
-		                       .team_direct_only = !o->all_levels};
-		if ((rc = spm_credits_ex(r->st, &cq, on_credit, r, r->err)))
+		if ((rc = credit_pass(r, &rule, r->period->first, r->period->last, !o->all_levels)))
 			return rc;
 	}
 	if ((p->evaluation != SPM_EVAL_PERIOD && (rc = paid_pass(r))) || (rc = balance_pass(r)))

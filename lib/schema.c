@@ -296,7 +296,6 @@ static const char migration_2[] =
 	"ALTER TABLE payout_lines ADD COLUMN earned INTEGER;\n"
 	"ALTER TABLE payout_lines ADD COLUMN reason TEXT;\n"
 	"ALTER TABLE ledger ADD COLUMN plan TEXT;\n"
-	"CREATE INDEX payout_lines_rep ON payout_lines(rep_id, plan, component);\n"
 	"CREATE TABLE payout_credits (\n"
 	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
 	"  rep_id TEXT NOT NULL,\n"

@@ -86,6 +86,7 @@ typedef struct spm_credit_query {
 	const char *rep_id;    /* NULL: every rep; else only the lines credited to this rep */
 	spm_rounding mode;     /* rounding of amount and margin; zero is SPM_ROUND_HALF_UP */
 	bool team_direct_only; /* role team: direct reports only (`levels: direct`) */
+	bool any_order;        /* the lines in no set order (all reps: no sort of the range) */
 } spm_credit_query;
 
 /*
