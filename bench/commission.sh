@@ -268,7 +268,7 @@ expected=$(sed -n 's/^total|[0-9]*|\([0-9]*\)|.*/\1/p' "$out/check-$quarter.txt"
 got=$(cut -d'|' -f1 "$out/sqlite.log" | tail -n 1)
 [ "$got" = "$expected" ] || die "sqlite3: the timed query paid $got reps, not $expected"
 
-credits=$(sqlite3 "$db" "SELECT count(*) FROM payout_credits c JOIN runs n ON n.run_id = c.run_id WHERE n.period = '$quarter'")
+credits=$(sqlite3 "$db" "SELECT count(*) FROM payout_lines l JOIN runs n ON n.run_id = l.run_id, json_each(l.credits) j WHERE n.period = '$quarter'")
 lines=$(sqlite3 "$db" "SELECT count(*) FROM payout_lines l JOIN runs n ON n.run_id = l.run_id WHERE n.period = '$quarter'")
 
 row() { # LABEL NAME

@@ -303,21 +303,28 @@ int spm_payout_lines_each(spm_store *st, int64_t run_id, const char *rep_id,
 	return rc == SPM_DONE ? SPM_OK : rc;
 }
 
+/*
+ * The credits of one line, from the JSON array the run wrote with it (payout_lines.credits:
+ * [component, deal_id, role, via_rep, share, date, amount, currency, converted] each). SQLite's
+ * json_each and json_extract, marked: a server backend unpacks the same array its own way.
+ */
 static int prepare_credits(spm_store *st, spm_stmt **s, const char *select, const char *order,
-                           int64_t run_id, const spm_payout_line *line, const char *deal_id,
-                           spm_error *err)
+                           const spm_payout_line *line, const char *deal_id, spm_error *err)
 {
-	char sql[512];
+	char sql[1024];
 	int rc;
 	snprintf(sql, sizeof sql,
-	         "SELECT %s FROM payout_credits WHERE run_id = ?1 AND rep_id = ?2 AND plan = ?3"
-	         " AND component = ?4 AND (?5 IS NULL OR deal_id = ?5)%s",
+	         "SELECT %s FROM (SELECT json_extract(j.value, '$[1]') AS deal_id," /* SQLite */
+	         " json_extract(j.value, '$[2]') AS role, json_extract(j.value, '$[4]') AS share,"
+	         " json_extract(j.value, '$[5]') AS date, json_extract(j.value, '$[6]') AS amount,"
+	         " json_extract(j.value, '$[7]') AS currency,"
+	         " json_extract(j.value, '$[8]') AS converted"
+	         " FROM payout_lines l, json_each(l.credits) j WHERE l.line_id = ?1)"
+	         " WHERE ?2 IS NULL OR deal_id = ?2%s",
 	         select, order);
 	if ((rc = spm_stmt_prepare(st, s, sql, err)))
 		return rc;
-	if (spm_stmt_bind_int64(*s, 1, run_id) || bind_str(*s, 2, line->rep_id) ||
-	    bind_str(*s, 3, line->plan) || bind_str(*s, 4, line->component) ||
-	    bind_str(*s, 5, deal_id)) {
+	if (spm_stmt_bind_int64(*s, 1, line->line_id) || bind_str(*s, 2, deal_id)) {
 		spm_stmt_finalize(*s);
 		*s = NULL;
 		return oom(err);
@@ -332,11 +339,10 @@ int spm_payout_credits_each(spm_store *st, int64_t run_id, const spm_payout_line
 	spm_stmt *s = NULL;
 	int rc;
 
-	if (!line->plan || !line->component)
-		return SPM_OK;
+	(void)run_id; /* a line's id names it in every run */
 	if ((rc = prepare_credits(st, &s,
 	                          "deal_id, role, share, date, amount, currency, converted",
-	                          " ORDER BY date, deal_id, role", run_id, line, deal_id, err)))
+	                          " ORDER BY date, deal_id, role", line, deal_id, err)))
 		return rc;
 	while ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
 		spm_payout_credit c;
@@ -370,9 +376,8 @@ int spm_payout_line_has_deal(spm_store *st, int64_t run_id, const spm_payout_lin
 			return SPM_OK;
 		}
 	}
-	if (!line->plan || !line->component)
-		return SPM_OK;
-	if ((rc = prepare_credits(st, &s, "count(*)", "", run_id, line, deal_id, err)))
+	(void)run_id;
+	if ((rc = prepare_credits(st, &s, "count(*)", "", line, deal_id, err)))
 		return rc;
 	if ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
 		*fed = spm_stmt_int64(s, 0) > 0;

@@ -40,13 +40,31 @@ typedef struct seat {
 	spm_money carried, drawn; /* ledger balances before the period (<= 0 when owed) */
 } seat;
 
+/* A credit kept for the line it feeds, written with it (payout_lines.credits). */
+typedef struct kept {
+	size_t seat;           /* its seat's index */
+	size_t slot;           /* component k; override: ncomponents + k; bonus: + noverrides */
+	const char *component; /* the component, override or bonus (the plan's text) */
+	const char *deal, *via, *currency; /* in the run's string arena */
+	int role;
+	int32_t date;
+	int64_t share, amount, converted;
+} kept;
+
+/* Strings that live as long as a plan's pay: bump-allocated in large blocks. */
+typedef struct arena {
+	char **blocks;
+	size_t nblocks;
+	size_t used, size; /* in the last block */
+} arena;
+
 typedef struct run {
 	spm_store *st;
 	const spm_period *period;
 	spm_period window; /* the evaluation window: the period, or its quarter or year to date */
 	spm_fx *fx;
 	spm_sha256 inputs;
-	spm_stmt *line, *credit, *ledger, *claw;
+	spm_stmt *line, *ledger, *claw;
 	int claw_rc; /* the clawback statement's last step */
 	int64_t run_id;
 	spm_buf explain;
@@ -59,13 +77,18 @@ typedef struct run {
 	const char *hash;
 	seat *seats;
 	size_t nseats;
+	kept *kept;
+	size_t nkept, capkept;
+	arena strings;
+	spm_buf credits_json;  /* a line's credits, as written */
+	size_t slot;           /* the slot the current pass keeps credits in (bonus, override) */
 	uint64_t lines_sum[4]; /* the credit lines of a pass, hashed in any order */
 	int64_t lines_fed;
 	/* what the current pass fills */
-	const char *target;               /* component, bonus or override name */
-	size_t group[SPM_RUN_MAX_GROUP];  /* the components a pass measures */
+	const char *target;              /* component, bonus or override name */
+	size_t group[SPM_RUN_MAX_GROUP]; /* the components a pass measures */
 	size_t ngroup;
-	size_t index;                     /* a bonus's or override's index */
+	size_t index; /* a bonus's or override's index */
 	enum { FILL_COMPONENT, FILL_BONUS, FILL_TEAM } fill;
 	/* what-if: one rep only, with more credited to one component (solve) */
 	const char *only_rep;
@@ -267,7 +290,8 @@ static int add_assignment(run *r, spm_stmt *q, size_t *cap)
 	}
 	if (s->on > s->of)
 		s->on = s->of;
-	s->leaves = has_end && end.days >= r->period->first.days && end.days <= r->period->last.days;
+	s->leaves =
+	    has_end && end.days >= r->period->first.days && end.days <= r->period->last.days;
 	feed(r, rep);
 	feed_int(r, lo.days);
 	feed_int(r, hi.days);
@@ -328,29 +352,134 @@ static int prorate(run *r, const seat *s, spm_money m, spm_money *out)
 
 /* ---- passes over the store ------------------------------------------------------------------ */
 
-static int store_credit(run *r, const spm_credit_line *l, spm_money converted)
+static const char *arena_copy(run *r, const char *text)
 {
-	const char *cur = l->currency ? l->currency : r->plan->currency;
-	spm_stmt *s = r->credit;
-	char day[SPM_DATE_BUFSZ];
-	size_t n = spm_date_format(day, sizeof day, l->date);
-	int rc;
-	spm_stmt_reset(s);
-	rc = spm_stmt_bind_int64(s, 1, r->run_id);
-	rc |= bind_str(s, 2, l->rep_id);
-	rc |= bind_str(s, 3, r->plan->name);
-	rc |= bind_str(s, 4, r->target);
-	rc |= bind_str(s, 5, l->deal_id);
-	rc |= bind_str(s, 6, spm_credit_role_name(l->role));
-	rc |= bind_str(s, 7, l->via_rep);
-	rc |= spm_stmt_bind_int64(s, 8, l->share.units);
-	rc |= spm_stmt_bind_text(s, 9, day, n);
-	rc |= spm_stmt_bind_int64(s, 10, l->amount.units);
-	rc |= bind_str(s, 11, cur);
-	rc |= spm_stmt_bind_int64(s, 12, converted.units);
-	if (rc)
+	arena *a = &r->strings;
+	if (!text)
+		return NULL;
+	size_t n = strlen(text) + 1;
+	if (!a->nblocks || a->used + n > a->size) {
+		size_t size = n > 65536 ? n : 65536;
+		char **blocks = realloc(a->blocks, (a->nblocks + 1) * sizeof *blocks);
+		if (!blocks)
+			return NULL;
+		a->blocks = blocks;
+		if (!(a->blocks[a->nblocks] = malloc(size)))
+			return NULL;
+		a->nblocks++;
+		a->used = 0;
+		a->size = size;
+	}
+	char *out = a->blocks[a->nblocks - 1] + a->used;
+	memcpy(out, text, n);
+	a->used += n;
+	return out;
+}
+
+static void kept_free(run *r)
+{
+	for (size_t i = 0; i < r->strings.nblocks; i++)
+		free(r->strings.blocks[i]);
+	free(r->strings.blocks);
+	memset(&r->strings, 0, sizeof r->strings);
+	free(r->kept);
+	r->kept = NULL;
+	r->nkept = r->capkept = 0;
+}
+
+/* Keeps a credit line for the payout line of seat s and `slot` it feeds. */
+static int keep_credit(run *r, const seat *s, size_t slot, const char *component,
+                       const spm_credit_line *l, spm_money converted)
+{
+	if (r->nkept == r->capkept) {
+		size_t cap = r->capkept ? r->capkept * 2 : 4096;
+		kept *more = realloc(r->kept, cap * sizeof *more);
+		if (!more)
+			return nomem(r->err);
+		r->kept = more;
+		r->capkept = cap;
+	}
+	kept *k = &r->kept[r->nkept];
+	k->seat = (size_t)(s - r->seats);
+	k->slot = slot;
+	k->component = component;
+	k->deal = arena_copy(r, l->deal_id);
+	k->via = l->via_rep ? arena_copy(r, l->via_rep) : NULL;
+	k->currency = arena_copy(r, l->currency ? l->currency : r->plan->currency);
+	k->role = (int)l->role;
+	k->date = l->date.days;
+	k->share = l->share.units;
+	k->amount = l->amount.units;
+	k->converted = converted.units;
+	if (!k->deal || !k->currency || (l->via_rep && !k->via))
 		return nomem(r->err);
-	return (rc = spm_stmt_step(s, r->err)) < 0 ? rc : SPM_OK;
+	r->nkept++;
+	return SPM_OK;
+}
+
+static int cmp_text(const char *a, const char *b)
+{
+	return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
+}
+
+/* Kept credits in seat, slot, date, deal, role and via order: a line's credits are a range. */
+static int kept_cmp(const void *pa, const void *pb)
+{
+	const kept *a = pa, *b = pb;
+	int c;
+	if (a->seat != b->seat)
+		return a->seat < b->seat ? -1 : 1;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if ((c = strcmp(a->deal, b->deal)))
+		return c;
+	if (a->role != b->role)
+		return a->role < b->role ? -1 : 1;
+	return cmp_text(a->via, b->via);
+}
+
+/* The first kept credit of (seat, slot) or after where it would be. */
+static size_t kept_find(const run *r, size_t at, size_t slot)
+{
+	size_t lo = 0, hi = r->nkept;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const kept *k = &r->kept[mid];
+		if (k->seat < at || (k->seat == at && k->slot < slot))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Appends the credits of (seat, slot) to r->credits_json, as the array's elements. */
+static int credits_json(run *r, size_t at, size_t slot)
+{
+	spm_buf *b = &r->credits_json;
+	int rc = 0;
+	for (size_t i = kept_find(r, at, slot);
+	     i < r->nkept && r->kept[i].seat == at && r->kept[i].slot == slot; i++) {
+		const kept *k = &r->kept[i];
+		char day[SPM_DATE_BUFSZ];
+		spm_date_format(day, sizeof day, (spm_date){k->date});
+		rc |= spm_buf_append_str(b, b->len > 1 ? ",[" : "[");
+		rc |= spm_buf_append_json_string(b, k->component, strlen(k->component));
+		rc |= spm_buf_append_char(b, ',');
+		rc |= spm_buf_append_json_string(b, k->deal, strlen(k->deal));
+		rc |= spm_buf_printf(b, ",\"%s\",", spm_credit_role_name((spm_credit_role)k->role));
+		if (k->via)
+			rc |= spm_buf_append_json_string(b, k->via, strlen(k->via));
+		else
+			rc |= spm_buf_append_str(b, "null");
+		rc |=
+		    spm_buf_printf(b, ",%" PRId64 ",\"%s\",%" PRId64 ",", k->share, day, k->amount);
+		rc |= spm_buf_append_json_string(b, k->currency, strlen(k->currency));
+		rc |= spm_buf_printf(b, ",%" PRId64 "]", k->converted);
+	}
+	return rc ? nomem(r->err) : SPM_OK;
 }
 
 /* Whether v is among w's words (any value when w has none). */
@@ -452,7 +581,7 @@ static int credit_components(run *r, seat *s, const spm_credit_line *l)
 		m->credits++;
 		r->target = c->name;
 		feed_line(r, c->name, l, converted);
-		if ((rc = store_credit(r, l, converted)))
+		if ((rc = keep_credit(r, s, k, c->name, l, converted)))
 			return rc;
 	}
 	return SPM_OK;
@@ -480,7 +609,7 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 		s->team_lines[r->index]++;
 	}
 	feed_line(r, r->target, l, converted);
-	return store_credit(r, l, converted);
+	return keep_credit(r, s, r->slot, r->target, l, converted);
 }
 
 static int on_activities(void *ctx, const char *rep, int64_t count)
@@ -529,11 +658,12 @@ static int quota_pass(run *r, size_t k)
 	int rc;
 
 	spm_period_format(name, sizeof name, &r->window);
-	if ((rc = spm_stmt_prepare(r->st, &q,
-	                           "SELECT scope_id, amount, currency FROM quotas WHERE scope = 'rep'"
-	                           " AND period_first = ?1 AND period_last = ?3 AND metric = ?2"
-	                           " ORDER BY scope_id",
-	                           r->err)))
+	if ((rc = spm_stmt_prepare(
+	         r->st, &q,
+	         "SELECT scope_id, amount, currency FROM quotas WHERE scope = 'rep'"
+	         " AND period_first = ?1 AND period_last = ?3 AND metric = ?2"
+	         " ORDER BY scope_id",
+	         r->err)))
 		return rc;
 	if (bind_date(q, 1, r->window.first) || bind_str(q, 2, c->quota) ||
 	    bind_date(q, 3, r->window.last))
@@ -590,8 +720,9 @@ static int paid_pass(run *r)
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
 		if (!s)
 			continue;
-		int k = spm_stmt_is_null(q, 1) ? (int)r->plan->ncomponents
-		                               : component_index(r->plan, spm_stmt_text(q, 1, NULL));
+		int k = spm_stmt_is_null(q, 1)
+		            ? (int)r->plan->ncomponents
+		            : component_index(r->plan, spm_stmt_text(q, 1, NULL));
 		if (k < 0)
 			continue; /* a component the plan no longer has */
 		s->paid[k].units = spm_stmt_int64(q, 2);
@@ -649,8 +780,8 @@ static bool same_pass(const spm_plan_credit *a, const spm_plan_credit *b)
 	if (a->statuses != b->statuses || a->roles != b->roles || a->date != b->date ||
 	    a->has_window != b->has_window || a->nwhere != b->nwhere)
 		return false;
-	if (a->has_window && (a->window_from.days != b->window_from.days ||
-	                      a->window_to.days != b->window_to.days))
+	if (a->has_window &&
+	    (a->window_from.days != b->window_from.days || a->window_to.days != b->window_to.days))
 		return false;
 	for (size_t i = 0; i < a->nwhere; i++)
 		if (strcmp(a->where[i].field, b->where[i].field) != 0 ||
@@ -726,7 +857,8 @@ static int measure_plan(run *r)
 			r->index = k;
 			feed(r, c->name);
 			rc = spm_activity_counts(r->st, &c->activity_kinds, r->window.first,
-			                         r->period->last, r->only_rep, on_activities, r, r->err);
+			                         r->period->last, r->only_rep, on_activities, r,
+			                         r->err);
 			continue;
 		}
 		spm_plan_credit merged;
@@ -744,6 +876,7 @@ static int measure_plan(run *r)
 	r->fill = FILL_BONUS;
 	for (size_t k = 0; k < p->nbonuses; k++) {
 		r->index = k;
+		r->slot = p->ncomponents + p->noverrides + k;
 		r->target = p->bonuses[k].name;
 		if (p->bonuses[k].kind == SPM_BONUS_PER_DEAL &&
 		    (rc = credit_pass(r, &p->bonuses[k].credit, r->period->first, r->period->last,
@@ -756,12 +889,15 @@ static int measure_plan(run *r)
 		spm_plan_credit rule = o->credit;
 		rule.roles = SPM_CREDIT_TEAM;
 		r->index = k;
+		r->slot = p->ncomponents + k;
 		r->target = o->name;
 		if ((rc = credit_pass(r, &rule, r->period->first, r->period->last, !o->all_levels)))
 			return rc;
 	}
 	if ((p->evaluation != SPM_EVAL_PERIOD && (rc = paid_pass(r))) || (rc = balance_pass(r)))
 		return rc;
+	if (r->nkept)
+		qsort(r->kept, r->nkept, sizeof *r->kept, kept_cmp);
 	if (r->extra.units && r->nseats && r->extra_comp < p->ncomponents) {
 		spm_measured *m = &r->seats[0].m[r->extra_comp];
 		if (spm_money_add(&m->base, m->base, r->extra))
@@ -777,14 +913,19 @@ typedef struct line {
 	spm_money amount;
 	const spm_measured *m;
 	const spm_earned *e;
+	size_t slots; /* its credits: those of slot `slot`, or of slots [0, slots) when not 0 */
+	size_t slot;
+	bool credited; /* the line has credits behind it */
 } line;
 
 static int emit(run *r, seat *s, const line *l, spm_money *total)
 {
 	const spm_plan *p = r->plan;
 	spm_stmt *q = r->line;
-	spm_payout out = {s->rep, p->name, l->component, l->kind, 0, {0}, false, {0}, {0}, {0},
-	                  {0}, l->amount, p->currency, l->reference, l->reason, r->explain.data};
+	spm_payout out = {s->rep,      p->name,      l->component, l->kind,
+	                  0,           {0},          false,        {0},
+	                  {0},         {0},          {0},          l->amount,
+	                  p->currency, l->reference, l->reason,    r->explain.data};
 	int rc;
 
 	if (l->m) {
@@ -799,7 +940,8 @@ static int emit(run *r, seat *s, const line *l, spm_money *total)
 		out.cut = l->e->cut;
 	}
 	if (spm_money_add(total, *total, l->amount))
-		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': total pay out of range", s->rep);
+		return spm_error_set(r->err, SPM_ERANGE, "rep '%s': total pay out of range",
+		                     s->rep);
 	spm_stmt_reset(q);
 	rc = spm_stmt_bind_int64(q, 1, r->run_id);
 	rc |= bind_str(q, 2, s->rep);
@@ -814,6 +956,21 @@ static int emit(run *r, seat *s, const line *l, spm_money *total)
 	rc |= bind_str(q, 11, l->reference);
 	rc |= bind_str(q, 12, l->reason);
 	rc |= spm_stmt_bind_text(q, 13, r->explain.data, r->explain.len);
+	if (l->credited) {
+		size_t at = (size_t)(s - r->seats);
+		spm_buf_clear(&r->credits_json);
+		if (spm_buf_append_char(&r->credits_json, '['))
+			return nomem(r->err);
+		for (size_t k = l->slots ? 0 : l->slot; k < (l->slots ? l->slots : l->slot + 1);
+		     k++)
+			if ((rc = credits_json(r, at, k)))
+				return rc;
+		if (spm_buf_append_char(&r->credits_json, ']'))
+			return nomem(r->err);
+		rc = spm_stmt_bind_text(q, 14, r->credits_json.data, r->credits_json.len);
+	} else {
+		rc |= spm_stmt_bind_null(q, 14);
+	}
 	if (rc)
 		return nomem(r->err);
 	if ((rc = spm_stmt_step(q, r->err)) < 0)
@@ -878,8 +1035,7 @@ static int explain_money(run *r, const char *key, spm_money m)
 {
 	char v[SPM_NUM_BUFSZ];
 	spm_money_format(v, sizeof v, m, 2);
-	return spm_buf_printf(&r->explain, "%s\"%s\":\"%s\"", r->explain.len > 1 ? "," : "", key,
-	                      v)
+	return spm_buf_printf(&r->explain, "%s\"%s\":\"%s\"", r->explain.len > 1 ? "," : "", key, v)
 	           ? nomem(r->err)
 	           : SPM_OK;
 }
@@ -900,7 +1056,15 @@ static int commission(run *r, seat *s, const char *component, size_t slot, const
 		return rc;
 	if ((rc = explain_close(r)))
 		return rc;
-	line l = {component, "commission", NULL, NULL, pay, m, e};
+	const size_t n = r->plan->ncomponents;
+	line l = {.component = component,
+	          .kind = "commission",
+	          .amount = pay,
+	          .m = m,
+	          .e = e,
+	          .slots = slot == n ? n : 0,
+	          .slot = slot,
+	          .credited = true};
 	return emit(r, s, &l, total);
 }
 
@@ -914,8 +1078,8 @@ static int pay_components(run *r, seat *s, spm_earned *earned, spm_money *total)
 		spm_measured *m = &s->m[k];
 		if (c->pay == SPM_PAY_CURVE) {
 			spm_money target = c->curve.target;
-			if (!c->curve.has_target &&
-			    spm_money_mul_rate(&target, p->target_incentive, c->weight, p->rounding))
+			if (!c->curve.has_target && spm_money_mul_rate(&target, p->target_incentive,
+			                                               c->weight, p->rounding))
 				return spm_error_set(r->err, SPM_ERANGE, "target out of range");
 			if ((rc = prorate(r, s, target, &m->target)))
 				return rc;
@@ -947,11 +1111,14 @@ static int pay_components(run *r, seat *s, spm_earned *earned, spm_money *total)
 		if (spm_rate_mul(&part, earned[k].attainment, p->components[k].weight,
 		                 SPM_ROUND_DOWN) ||
 		    __builtin_add_overflow(weighted.units, part.units, &weighted.units))
-			return spm_error_set(r->err, SPM_ERANGE, "weighted attainment out of range");
+			return spm_error_set(r->err, SPM_ERANGE,
+			                     "weighted attainment out of range");
 		spm_rate_format(a, sizeof a, earned[k].attainment, true);
 		spm_rate_format(w, sizeof w, p->components[k].weight, true);
-		if (spm_buf_printf(&r->explain, "%s{\"component\":\"%s\",\"attainment\":\"%s\","
-		                   "\"weight\":\"%s\"}", k ? "," : "", p->components[k].name, a, w))
+		if (spm_buf_printf(&r->explain,
+		                   "%s{\"component\":\"%s\",\"attainment\":\"%s\","
+		                   "\"weight\":\"%s\"}",
+		                   k ? "," : "", p->components[k].name, a, w))
 			return nomem(r->err);
 	}
 	spm_money target = p->curve.has_target ? p->curve.target : p->target_incentive;
@@ -969,7 +1136,8 @@ static int pay_components(run *r, seat *s, spm_earned *earned, spm_money *total)
 	spm_rate_format(po, sizeof po, we.payout, true);
 	if (spm_buf_printf(&r->explain, "],\"weighted_attainment\":\"%s\",\"payout\":\"%s\"", a,
 	                   po) ||
-	    (rc = explain_money(r, "target", wm.target)) || (rc = explain_money(r, "earned", we.earned)))
+	    (rc = explain_money(r, "target", wm.target)) ||
+	    (rc = explain_money(r, "earned", we.earned)))
 		return rc ? rc : nomem(r->err);
 	return commission(r, s, NULL, p->ncomponents, &wm, &we, total);
 }
@@ -1018,7 +1186,11 @@ static int pay_bonuses(run *r, seat *s, const spm_earned *earned, spm_money *tot
 		}
 		if ((rc = explain_close(r)))
 			return rc;
-		line l = {b->name, "bonus", NULL, NULL, amount, NULL, NULL};
+		line l = {.component = b->name,
+		          .kind = "bonus",
+		          .amount = amount,
+		          .slot = p->ncomponents + p->noverrides + k,
+		          .credited = b->kind == SPM_BONUS_PER_DEAL};
 		if ((rc = emit(r, s, &l, total)))
 			return rc;
 	}
@@ -1055,7 +1227,12 @@ static int pay_overrides(run *r, seat *s, spm_money *total)
 		if ((rc = explain_close(r)))
 			return rc;
 		spm_measured m = {base, s->team_lines[k], false, {0}, {0}};
-		line l = {o->name, "override", NULL, NULL, amount, &m, NULL};
+		line l = {.component = o->name,
+		          .kind = "override",
+		          .amount = amount,
+		          .m = &m,
+		          .slot = p->ncomponents + k,
+		          .credited = true};
 		if ((rc = emit(r, s, &l, total)))
 			return rc;
 	}
@@ -1073,7 +1250,7 @@ static int plan_cap(run *r, seat *s, spm_money *total)
 	if ((rc = explain_open(r)) || (rc = explain_money(r, "before_cap", *total)) ||
 	    (rc = explain_money(r, "cap", p->cap)) || (rc = explain_close(r)))
 		return rc;
-	line l = {NULL, "cap", NULL, "the plan's cap per period", cut, NULL, NULL};
+	line l = {.kind = "cap", .reason = "the plan's cap per period", .amount = cut};
 	return emit(r, s, &l, total);
 }
 
@@ -1098,17 +1275,18 @@ static int clawbacks_open(run *r)
 	    r->st, &r->claw,
 	    "WITH cancelled AS MATERIALIZED (SELECT deal_id, cancel_date FROM deals"
 	    " WHERE cancel_date BETWEEN ?2 AND ?3),"
-	    " hits AS MATERIALIZED (SELECT c.rep_id, c.component, c.deal_id, c.role, c.converted,"
-	    " c.run_id, n.period, n.period_last, x.cancel_date FROM runs n"
-	    " JOIN payout_credits c ON c.run_id = n.run_id"
-	    " JOIN cancelled x ON x.deal_id = c.deal_id"
+	    " hits AS MATERIALIZED (SELECT l.rep_id, json_extract(j.value, '$[0]') AS component,"
+	    " x.deal_id, json_extract(j.value, '$[2]') AS role,"
+	    " json_extract(j.value, '$[8]') AS converted, n.period, n.period_last, l.earned,"
+	    " l.base, x.cancel_date FROM runs n"
+	    " JOIN payout_lines l ON l.run_id = n.run_id AND l.plan = ?1"
+	    " AND l.kind = 'commission' AND l.component IS NOT NULL"
+	    " JOIN json_each(l.credits) j" /* SQLite */
+	    " JOIN cancelled x ON x.deal_id = json_extract(j.value, '$[1]')"
 	    " WHERE n.period_last < ?4 AND n.period_last >= date(?2, '-' || ?5 || ' days')"
-	    " AND c.plan = ?1"
-	    " AND julianday(x.cancel_date) - julianday(c.date) <= ?5)" /* SQLite */
-	    " SELECT h.rep_id, h.component, h.deal_id, h.converted, h.period, l.earned, l.base,"
-	    " h.cancel_date FROM hits h JOIN payout_lines l ON l.run_id = h.run_id"
-	    " AND l.rep_id = h.rep_id AND l.plan = ?1 AND l.component = h.component"
-	    " AND l.kind = 'commission'"
+	    " AND julianday(x.cancel_date) - julianday(json_extract(j.value, '$[5]')) <= ?5)"
+	    " SELECT h.rep_id, h.component, h.deal_id, h.converted, h.period, h.earned, h.base,"
+	    " h.cancel_date FROM hits h"
 	    " WHERE h.period_last = (SELECT max(g.period_last) FROM hits g"
 	    " WHERE g.deal_id = h.deal_id AND g.rep_id = h.rep_id AND g.component = h.component)"
 	    " ORDER BY h.rep_id, h.deal_id, h.component, h.role",
@@ -1149,7 +1327,11 @@ static int clawback(run *r, seat *s, spm_money *total)
 		return rc;
 	feed(r, ref);
 	feed_int(r, back.units);
-	line l = {spm_stmt_text(q, 1, NULL), "clawback", ref, why, back, NULL, NULL};
+	line l = {.component = spm_stmt_text(q, 1, NULL),
+	          .kind = "clawback",
+	          .reference = ref,
+	          .reason = why,
+	          .amount = back};
 	return emit(r, s, &l, total);
 }
 
@@ -1171,7 +1353,8 @@ static int clawbacks(run *r, seat *s, spm_money *total)
 static int settle_seat(run *r, seat *s, spm_money total)
 {
 	const spm_plan *p = r->plan;
-	spm_settle st = {.net = total, .carried = s->carried, .drawn = s->drawn, .leaves = s->leaves};
+	spm_settle st = {
+	    .net = total, .carried = s->carried, .drawn = s->drawn, .leaves = s->leaves};
 	int rc;
 
 	if (p->draw.set && (rc = prorate(r, s, p->draw.amount, &st.draw)))
@@ -1185,7 +1368,8 @@ static int settle_seat(run *r, seat *s, spm_money total)
 	} moves[] = {
 	    {st.carry_in, "carry", "negative pay carried to the next period", "carry", -1},
 	    {st.carry_out, "carry", "negative pay carried from an earlier period", "carry", -1},
-	    {st.top_up, "draw", "the draw tops up pay below it", "draw", p->draw.recoverable ? -1 : 0},
+	    {st.top_up, "draw", "the draw tops up pay below it", "draw",
+	     p->draw.recoverable ? -1 : 0},
 	    {st.recovery, "recovery", "an earlier draw recovered", "recovery", -1},
 	    {st.settlement, "settlement", "the draw's balance recovered on leaving", "settlement",
 	     -1},
@@ -1199,16 +1383,18 @@ static int settle_seat(run *r, seat *s, spm_money total)
 		                     (rc = explain_money(r, "drawn_before", s->drawn)))) ||
 		    (rc = explain_close(r)))
 			return rc;
-		line l = {NULL, moves[i].kind, NULL, moves[i].reason, moves[i].amount, NULL, NULL};
+		line l = {
+		    .kind = moves[i].kind, .reason = moves[i].reason, .amount = moves[i].amount};
 		spm_money ignored = {0};
 		if ((rc = emit(r, s, &l, &ignored)) ||
-		    (moves[i].sign && (rc = ledger(r, s, moves[i].ledger_kind,
-		                                   (spm_money){moves[i].sign * moves[i].amount.units},
-		                                   moves[i].reason))))
+		    (moves[i].sign &&
+		     (rc = ledger(r, s, moves[i].ledger_kind,
+		                  (spm_money){moves[i].sign * moves[i].amount.units},
+		                  moves[i].reason))))
 			return rc;
 	}
-	if (st.forgiven.units &&
-	    (rc = ledger(r, s, "settlement", st.forgiven, "the draw's balance forgiven on leaving")))
+	if (st.forgiven.units && (rc = ledger(r, s, "settlement", st.forgiven,
+	                                      "the draw's balance forgiven on leaving")))
 		return rc;
 	return SPM_OK;
 }
@@ -1235,7 +1421,10 @@ static int restatements(run *r, seat *s, spm_money *total)
 		if ((rc = explain_open(r)) || (rc = explain_money(r, "difference", q->diff[lo])) ||
 		    (rc = explain_close(r)))
 			return rc;
-		line l = {NULL, "restatement", q->period, why, q->diff[lo], NULL, NULL};
+		line l = {.kind = "restatement",
+		          .reference = q->period,
+		          .reason = why,
+		          .amount = q->diff[lo]};
 		if ((rc = emit(r, s, &l, total)))
 			return rc;
 	}
@@ -1257,8 +1446,9 @@ static int round_total(run *r, seat *s, spm_money *total)
 	if ((rc = explain_open(r)) || (rc = explain_money(r, "before_rounding", *total)) ||
 	    (rc = explain_close(r)))
 		return rc;
-	line l = {NULL, "rounding", NULL, "the total rounded to the plan's place",
-	          {rounded.units - total->units}, NULL, NULL};
+	line l = {.kind = "rounding",
+	          .reason = "the total rounded to the plan's place",
+	          .amount = {rounded.units - total->units}};
 	return emit(r, s, &l, total);
 }
 
@@ -1329,13 +1519,13 @@ static int pay_plan(run *r, const spm_run_plan *rp, const char *hash, const spm_
 	spm_stmt_finalize(r->claw);
 	r->claw = NULL;
 	seats_free(r);
+	kept_free(r);
 	restated_free(r);
 	return rc;
 }
 
 /* The kinds of line a restatement compares: pay earned, not its settlement. */
-#define EARNED_KINDS                                                                           \
-	"('commission', 'bonus', 'override', 'cap', 'clawback', 'rounding')"
+#define EARNED_KINDS "('commission', 'bonus', 'override', 'cap', 'clawback', 'rounding')"
 
 /* Appends a rep's difference to q (rows come in rep order). */
 static int restated_add(run *r, restated *q, const char *rep, spm_money diff)
@@ -1373,7 +1563,11 @@ static int restate(run *r, const spm_run_plan *rp, const char *hash, const spm_f
 	sub.claw = NULL;
 	sub.restated = NULL;
 	sub.nrestated = 0;
+	sub.kept = NULL;
+	sub.nkept = sub.capkept = 0;
+	memset(&sub.strings, 0, sizeof sub.strings);
 	memset(&sub.explain, 0, sizeof sub.explain);
+	memset(&sub.credits_json, 0, sizeof sub.credits_json);
 	if ((rc = spm_store_exec(r->st, "SAVEPOINT restate", r->err)))
 		return rc;
 	rc = insert_run(r->st, q, &sub.run_id, r->err);
@@ -1387,7 +1581,9 @@ static int restate(run *r, const spm_run_plan *rp, const char *hash, const spm_f
 				rc = pay_seat(&sub, &sub.seats[i]);
 		spm_stmt_finalize(sub.claw);
 		seats_free(&sub);
+		kept_free(&sub);
 		spm_buf_free(&sub.explain);
+		spm_buf_free(&sub.credits_json);
 	}
 	if (!rc)
 		rc = spm_stmt_prepare(
@@ -1396,16 +1592,17 @@ static int restate(run *r, const spm_run_plan *rp, const char *hash, const spm_f
 		    " WHERE run_id = ?1 AND kind IN " EARNED_KINDS
 		    " UNION ALL SELECT l.rep_id, -l.amount FROM payout_lines l JOIN period_locks k"
 		    " ON k.run_id = l.run_id WHERE l.plan = ?2 AND ((k.period_first = ?4"
-		    " AND k.period_last = ?5 AND l.kind IN "
-		    EARNED_KINDS ") OR (l.kind = 'restatement' AND l.reference = ?3)))"
+		    " AND k.period_last = ?5 AND l.kind IN " EARNED_KINDS
+		    ") OR (l.kind = 'restatement' AND l.reference = ?3)))"
 		    " GROUP BY rep_id HAVING sum(amount) <> 0 ORDER BY rep_id",
 		    r->err);
-	if (!rc && (spm_stmt_bind_int64(s, 1, sub.run_id) || bind_str(s, 2, rp->plan->name) ||
-	            bind_str(s, 3, out->period) || bind_date(s, 4, q->first) ||
-	            bind_date(s, 5, q->last)))
+	if (!rc &&
+	    (spm_stmt_bind_int64(s, 1, sub.run_id) || bind_str(s, 2, rp->plan->name) ||
+	     bind_str(s, 3, out->period) || bind_date(s, 4, q->first) || bind_date(s, 5, q->last)))
 		rc = nomem(r->err);
 	while (!rc && (rc = spm_stmt_step(s, r->err)) == SPM_ROW)
-		rc = restated_add(r, out, spm_stmt_text(s, 0, NULL), (spm_money){spm_stmt_int64(s, 1)});
+		rc = restated_add(r, out, spm_stmt_text(s, 0, NULL),
+		                  (spm_money){spm_stmt_int64(s, 1)});
 	if (rc == SPM_DONE)
 		rc = SPM_OK;
 	spm_stmt_finalize(s);
@@ -1483,8 +1680,8 @@ static int pay_adjustments(run *r)
 		const char *id = spm_stmt_text(q, 0, NULL), *rep = spm_stmt_text(q, 1, NULL);
 		const char *reason = spm_stmt_text(q, 3, NULL), *cur = spm_stmt_text(q, 4, NULL);
 		spm_money amount = {spm_stmt_int64(q, 2)};
-		spm_payout out = {rep, NULL, NULL, "adjustment", 0, {0}, false, {0}, {0}, {0}, {0},
-		                  amount, cur, id, reason, "{}"};
+		spm_payout out = {rep, NULL, NULL, "adjustment", 0,   {0}, false,  {0},
+		                  {0}, {0},  {0},  amount,       cur, id,  reason, "{}"};
 		spm_stmt *s = r->line;
 		feed(r, id);
 		feed(r, rep);
@@ -1492,7 +1689,8 @@ static int pay_adjustments(run *r)
 		spm_stmt_reset(s);
 		rc = spm_stmt_bind_int64(s, 1, r->run_id);
 		rc |= bind_str(s, 2, rep);
-		rc |= spm_stmt_bind_null(s, 3) | spm_stmt_bind_null(s, 4) | spm_stmt_bind_null(s, 5);
+		rc |=
+		    spm_stmt_bind_null(s, 3) | spm_stmt_bind_null(s, 4) | spm_stmt_bind_null(s, 5);
 		rc |= bind_str(s, 6, "adjustment");
 		rc |= spm_stmt_bind_int64(s, 7, amount.units);
 		rc |= bind_str(s, 8, cur);
@@ -1561,7 +1759,8 @@ static int finish_run(spm_store *st, int64_t run_id, const char *inputs_hash, sp
 
 static bool in_effect(const spm_plan *p, const spm_period *period)
 {
-	return p->from.days <= period->last.days && (!p->has_to || p->to.days >= period->first.days);
+	return p->from.days <= period->last.days &&
+	       (!p->has_to || p->to.days >= period->first.days);
 }
 
 /* A plan must pay by the period's kind and be in effect. */
@@ -1629,28 +1828,23 @@ static int prepare_writes(run *r)
 	int rc;
 	if ((rc = spm_stmt_prepare(
 	         r->st, &r->line,
-	         "INSERT INTO payout_lines(run_id, rep_id, plan_hash, plan, component, kind, amount,"
-	         " currency, base, earned, reference, reason, explain)"
-	         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	         "INSERT INTO payout_lines(run_id, rep_id, plan_hash, plan, component, kind, "
+	         "amount,"
+	         " currency, base, earned, reference, reason, explain, credits)"
+	         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	         r->err)) ||
 	    (rc = spm_stmt_prepare(
-	         r->st, &r->credit,
-	         "INSERT INTO payout_credits(run_id, rep_id, plan, component, deal_id, role, via_rep,"
-	         " share, date, amount, currency, converted)"
-	         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-	         r->err)) ||
-	    (rc = spm_stmt_prepare(r->st, &r->ledger,
-	                           "INSERT INTO ledger(rep_id, period, kind, amount, currency, run_id,"
-	                           " note, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	                           r->err)))
+	         r->st, &r->ledger,
+	         "INSERT INTO ledger(rep_id, period, kind, amount, currency, run_id,"
+	         " note, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	         r->err)))
 		return rc;
 	return SPM_OK;
 }
 
-
 int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
-                   const spm_period *period, const run_mode *mode, spm_payout_fn fn,
-                      void *ctx, spm_run_summary *sum, spm_error *err)
+                   const spm_period *period, const run_mode *mode, spm_payout_fn fn, void *ctx,
+                   spm_run_summary *sum, spm_error *err)
 {
 	bool dry = mode->dry || mode->nested;
 	char name[SPM_PERIOD_BUFSZ], first[SPM_DATE_BUFSZ], last[SPM_DATE_BUFSZ];
@@ -1750,10 +1944,10 @@ fail:
 	memset(sum, 0, sizeof *sum);
 out:
 	spm_stmt_finalize(r.line);
-	spm_stmt_finalize(r.credit);
 	spm_stmt_finalize(r.ledger);
 	spm_fx_close(r.fx);
 	spm_buf_free(&r.explain);
+	spm_buf_free(&r.credits_json);
 	free(hashes);
 	return rc;
 }

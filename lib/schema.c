@@ -284,8 +284,8 @@ static const char migration_1[] =
 
 /*
  * 2: what commission runs need beyond the first shapes: a deal's margin and cancellation day, a
- * quota's currency, each payout line's base and reason, the credits behind every line (so that a
- * line is explained from what the run read, not from today's data), and the draw ledger's links.
+ * quota's currency, each payout line's base, earnings, reason and the credits behind it (so that a
+ * line is explained from what the run read, not from today's data), and the ledger's plan.
  */
 static const char migration_2[] =
 	"ALTER TABLE deals ADD COLUMN margin INTEGER;\n"
@@ -295,25 +295,14 @@ static const char migration_2[] =
 	"ALTER TABLE payout_lines ADD COLUMN base INTEGER;\n"
 	"ALTER TABLE payout_lines ADD COLUMN earned INTEGER;\n"
 	"ALTER TABLE payout_lines ADD COLUMN reason TEXT;\n"
+	/*
+	 * The credits behind a line, as a JSON array of [component, deal_id, role, via_rep, share,
+	 * date, amount, currency, converted] (share and money in their integer units): one row per
+	 * line rather than per credit keeps a run's writes and its replacement cheap.
+	 */
+	"ALTER TABLE payout_lines ADD COLUMN credits TEXT;\n"
 	"ALTER TABLE ledger ADD COLUMN plan TEXT;\n"
-	"CREATE TABLE payout_credits (\n"
-	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
-	"  rep_id TEXT NOT NULL,\n"
-	"  plan TEXT NOT NULL,\n"
-	"  component TEXT NOT NULL,\n"
-	"  deal_id TEXT NOT NULL,\n"
-	"  role TEXT NOT NULL CHECK (\n"
-	"    role = 'owner' OR role = 'split' OR role = 'overlay' OR\n"
-	"    role = 'team' OR role = 'territory'),\n"
-	"  via_rep TEXT,\n"
-	"  share INTEGER NOT NULL,\n"
-	"  date TEXT NOT NULL,\n"
-	"  amount INTEGER NOT NULL,\n"
-	"  currency TEXT NOT NULL,\n"
-	"  converted INTEGER NOT NULL\n"
-	") STRICT;\n"
-	/* appended in run order: a run's rows, and its index entries, go in at the end */
-	"CREATE INDEX payout_credits_run ON payout_credits(run_id);\n"
+
 	"CREATE INDEX deals_cancel ON deals(cancel_date) WHERE cancel_date IS NOT NULL;\n"
 	"CREATE INDEX runs_period ON runs(period);\n"
 	"CREATE INDEX deals_rep_close ON deals(rep_id, close_date);\n";

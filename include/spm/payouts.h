@@ -125,8 +125,9 @@ typedef int (*spm_payout_credit_fn)(void *ctx, const spm_payout_credit *credit);
 
 /*
  * Calls fn for each credit of `line` (of run `run_id`), or only those of deal_id when it is not
- * NULL, ordered by date, deal and role. A line without a plan or component has none. Returns
- * SPM_OK, fn's non-zero value, or a store failure.
+ * NULL, ordered by date, deal and role: the credits the run kept with the line (commissions,
+ * overrides, per-deal bonuses; a weighted curve's line has all its components'). Returns SPM_OK,
+ * fn's non-zero value, or a store failure.
  */
 int spm_payout_credits_each(spm_store *st, int64_t run_id, const spm_payout_line *line,
                             const char *deal_id, spm_payout_credit_fn fn, void *ctx,

@@ -89,9 +89,9 @@ expect_status 0
 expect_out_has "step 1      tier 1, base "
 expect_out_has "rounding    half-up to 2 places"
 expect_out_has "credit      deal "
-credits=$(sql "select count(*) from payout_credits where rep_id = 'r04'")
+credits=$(sql "select count(*) from payout_lines l, json_each(l.credits) j where l.rep_id = 'r04'")
 expect_eq "every credit of the rep" "$credits" "$(grep -c ' credit  ' out)"
-deal=$(sql "select deal_id from payout_credits where rep_id = 'r04' order by deal_id limit 1")
+deal=$(sql "select json_extract(j.value, '\$[1]') as d from payout_lines l, json_each(l.credits) j where l.rep_id = 'r04' order by d limit 1")
 run spm-commission --period 2026-Q1 --rep r04 --deal "$deal" --format jsonl explain
 expect_status 0
 expect_eq "one credit line for the deal" "1" "$(grep -c '"section":"credit"' out)"

@@ -33,7 +33,7 @@ cp out first.csv
 state() {
 	sqlite3 -batch "$SPM_DB" "select run_id, inputs_hash from runs;
 		select count(*), sum(amount) from payout_lines;
-		select count(*), sum(converted) from payout_credits; select count(*) from ledger"
+		select count(*), sum(json_extract(j.value, '\$[8]')) from payout_lines l, json_each(l.credits) j; select count(*) from ledger"
 }
 before=$(state)
 

@@ -109,15 +109,17 @@ static int setup(void **state)
 	     "  NULL, NULL),"
 	     " (10, 1, 'r2', NULL, NULL, NULL, 'restatement', 20000, 'EUR', NULL, NULL,"
 	     "  '2025-Q4', NULL, NULL);"
-	     "INSERT INTO payout_credits VALUES"
-	     " (1, 'r1', 'ae', 'new-business', 'D-2', 'split', NULL, 5000000000, '2026-02-01',"
-	     "  100000000, 'USD', 92000000),"
-	     " (1, 'r1', 'ae', 'new-business', 'D-1', 'owner', NULL, 10000000000, '2026-01-10',"
-	     "  1000000000, 'EUR', 1000000000),"
-	     " (1, 'r1', 'ae', 'renewals', 'D-3', 'owner', NULL, 10000000000, '2026-03-01',"
-	     "  1000000000, 'EUR', 1000000000),"
-	     " (1, 'r2', 'ae', 'new-business', 'D-9', 'owner', NULL, 10000000000, '2026-03-03',"
-	     "  20000000, 'EUR', 20000000);");
+	     "UPDATE payout_lines SET credits = '["
+	     "[\"new-business\",\"D-2\",\"split\",null,5000000000,\"2026-02-01\",100000000,"
+	     "\"USD\",92000000],"
+	     "[\"new-business\",\"D-1\",\"owner\",null,10000000000,\"2026-01-10\","
+	     "1000000000,\"EUR\",1000000000]]' WHERE line_id = 5;"
+	     "UPDATE payout_lines SET credits = '["
+	     "[\"renewals\",\"D-3\",\"owner\",null,10000000000,\"2026-03-01\",1000000000,"
+	     "\"EUR\",1000000000]]' WHERE line_id = 7;"
+	     "UPDATE payout_lines SET credits = '["
+	     "[\"new-business\",\"D-9\",\"owner\",null,10000000000,\"2026-03-03\",20000000,"
+	     "\"EUR\",20000000]]' WHERE line_id = 1;");
 	exec_text(st, "UPDATE payout_lines SET explain = ?1 WHERE line_id = 5", explain_json);
 	exec_text(st, "UPDATE payout_lines SET reason = ?1 WHERE line_id = 1", FORMULA);
 	*state = st;
@@ -291,8 +293,8 @@ static void test_credits(void **state)
 	one_line o = credits_of(st, 5, NULL);
 	assert_string_equal(o.credits, "D-1 owner 100% 2026-01-10 100000.00 EUR 100000.00; "
 	                               "D-2 split 50% 2026-02-01 10000.00 USD 9200.00");
-	/* the cap line has the same component: the same credits fed it */
-	assert_string_equal(credits_of(st, 6, NULL).credits, credits_of(st, 5, NULL).credits);
+	/* credits are kept with the line they fed: the cap line has none of its own */
+	assert_string_equal(credits_of(st, 6, NULL).credits, "");
 	o = credits_of(st, 5, "D-2");
 	assert_string_equal(o.credits, "D-2 split 50% 2026-02-01 10000.00 USD 9200.00");
 	assert_true(o.fed);
@@ -306,8 +308,10 @@ static void test_credits(void **state)
 	assert_true(o.fed);
 	o = credits_of(st, 2, "17"); /* a reference's tail is not a deal unless after ':' */
 	assert_false(o.fed);
-	o = credits_of(st, 2, "D-9"); /* the credits of the component feed the clawback too */
+	o = credits_of(st, 1, "D-9"); /* the commission line it fed */
 	assert_true(o.fed);
+	o = credits_of(st, 2, "D-9"); /* the clawback names another deal */
+	assert_false(o.fed);
 	o = credits_of(st, 10, "2025-Q4"); /* a reference equal to the id */
 	assert_true(o.fed);
 }
