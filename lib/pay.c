@@ -104,14 +104,14 @@ static int money_member(spm_buf *b, const char *key, spm_money m)
 {
 	char v[SPM_NUM_BUFSZ];
 	spm_money_format(v, sizeof v, m, 2);
-	return spm_buf_printf(b, ",\"%s\":\"%s\"", key, v);
+	return spm_buf_json_member(b, key, v);
 }
 
 static int rate_member(spm_buf *b, const char *key, spm_rate r)
 {
 	char v[SPM_NUM_BUFSZ];
 	spm_rate_format(v, sizeof v, r, true);
-	return spm_buf_printf(b, ",\"%s\":\"%s\"", key, v);
+	return spm_buf_json_member(b, key, v);
 }
 
 static int threshold_member(spm_buf *b, const spm_plan_threshold *t, const spm_earned *e)

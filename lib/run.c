@@ -464,20 +464,26 @@ static int credits_json(run *r, size_t at, size_t slot)
 	     i < r->nkept && r->kept[i].seat == at && r->kept[i].slot == slot; i++) {
 		const kept *k = &r->kept[i];
 		char day[SPM_DATE_BUFSZ];
-		spm_date_format(day, sizeof day, (spm_date){k->date});
+		const char *role = spm_credit_role_name((spm_credit_role)k->role);
+		size_t n = spm_date_format(day, sizeof day, (spm_date){k->date});
 		rc |= spm_buf_append_str(b, b->len > 1 ? ",[" : "[");
 		rc |= spm_buf_append_json_string(b, k->component, strlen(k->component));
 		rc |= spm_buf_append_char(b, ',');
 		rc |= spm_buf_append_json_string(b, k->deal, strlen(k->deal));
-		rc |= spm_buf_printf(b, ",\"%s\",", spm_credit_role_name((spm_credit_role)k->role));
+		rc |= spm_buf_append_char(b, ',');
+		rc |= spm_buf_append_json_string(b, role, strlen(role));
+		rc |= spm_buf_append_char(b, ',');
 		if (k->via)
 			rc |= spm_buf_append_json_string(b, k->via, strlen(k->via));
 		else
 			rc |= spm_buf_append_str(b, "null");
-		rc |=
-		    spm_buf_printf(b, ",%" PRId64 ",\"%s\",%" PRId64 ",", k->share, day, k->amount);
+		rc |= spm_buf_append_char(b, ',') | spm_buf_append_int(b, k->share);
+		rc |= spm_buf_append_str(b, ",\"") | spm_buf_append(b, day, n);
+		rc |= spm_buf_append_str(b, "\",") | spm_buf_append_int(b, k->amount);
+		rc |= spm_buf_append_char(b, ',');
 		rc |= spm_buf_append_json_string(b, k->currency, strlen(k->currency));
-		rc |= spm_buf_printf(b, ",%" PRId64 "]", k->converted);
+		rc |= spm_buf_append_char(b, ',') | spm_buf_append_int(b, k->converted);
+		rc |= spm_buf_append_char(b, ']');
 	}
 	return rc ? nomem(r->err) : SPM_OK;
 }
@@ -502,44 +508,60 @@ static int convert(run *r, const spm_credit_line *l, spm_money amount, spm_money
 	return spm_fx_convert(r->fx, amount, cur, p->currency, day, p->rounding, out, r->err);
 }
 
-static void put_text(spm_sha256 *h, const char *s)
+/* A line's fingerprint: two 64-bit FNV-1a hashes of its fields, mixed (not cryptographic). */
+typedef struct fingerprint {
+	uint64_t a, b;
+} fingerprint;
+
+static void fp_bytes(fingerprint *f, const void *data, size_t n)
 {
-	spm_sha256_update(h, s ? s : "", strlen(s ? s : "") + 1);
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++) {
+		f->a = (f->a ^ p[i]) * 0x100000001b3u;
+		f->b = (f->b ^ p[i]) * 0x1000193u + 0x9e3779b97f4a7c15u;
+	}
 }
 
-static void put_int(spm_sha256 *h, int64_t v)
+static void fp_text(fingerprint *f, const char *s)
+{
+	fp_bytes(f, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void fp_int(fingerprint *f, int64_t v)
 {
 	unsigned char b[8];
 	for (int i = 0; i < 8; i++)
 		b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-	spm_sha256_update(h, b, sizeof b);
+	fp_bytes(f, b, sizeof b);
+}
+
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
 }
 
 /*
  * A credit line into the inputs hash. Passes read the store in no set order (sorting a large
- * pass costs more than the rest of it), so each line's own digest is added into a sum that
- * does not depend on the order: the same lines, the same hash.
+ * pass costs more than the rest of it), so each line's fingerprint is added into sums that do not
+ * depend on the order: the same lines, the same hash. The sums then go into the SHA-256.
  */
 static void feed_line(run *r, const char *target, const spm_credit_line *l, spm_money converted)
 {
-	unsigned char d[SPM_SHA256_DIGEST_SIZE];
-	spm_sha256 h;
-	spm_sha256_init(&h);
-	put_text(&h, target);
-	put_text(&h, l->rep_id);
-	put_text(&h, l->deal_id);
-	put_int(&h, l->role);
-	put_text(&h, l->via_rep);
-	put_int(&h, l->share.units);
-	put_int(&h, converted.units);
-	put_int(&h, l->date.days);
-	spm_sha256_final(&h, d);
-	for (int lane = 0; lane < 4; lane++) {
-		uint64_t v = 0;
-		for (int i = 0; i < 8; i++)
-			v |= (uint64_t)d[lane * 8 + i] << (8 * i);
-		r->lines_sum[lane] += v; /* wraps: a sum modulo 2^64 per lane */
-	}
+	fingerprint f = {0xcbf29ce484222325u, 0x84222325cbf29ce4u};
+	fp_text(&f, target);
+	fp_text(&f, l->rep_id);
+	fp_text(&f, l->deal_id);
+	fp_int(&f, l->role);
+	fp_text(&f, l->via_rep);
+	fp_int(&f, l->share.units);
+	fp_int(&f, converted.units);
+	fp_int(&f, l->date.days);
+	r->lines_sum[0] += mix64(f.a); /* wraps: sums modulo 2^64 */
+	r->lines_sum[1] += mix64(f.b);
+	r->lines_sum[2] ^= mix64(f.a ^ f.b);
+	r->lines_sum[3] += mix64(f.a + 0x9e3779b97f4a7c15u * f.b);
 	r->lines_fed++;
 }
 
@@ -1035,9 +1057,7 @@ static int explain_money(run *r, const char *key, spm_money m)
 {
 	char v[SPM_NUM_BUFSZ];
 	spm_money_format(v, sizeof v, m, 2);
-	return spm_buf_printf(&r->explain, "%s\"%s\":\"%s\"", r->explain.len > 1 ? "," : "", key, v)
-	           ? nomem(r->err)
-	           : SPM_OK;
+	return spm_buf_json_member(&r->explain, key, v) ? nomem(r->err) : SPM_OK;
 }
 
 /* Pay = what the window earned, less what its earlier periods paid: the true-up. */

@@ -85,8 +85,17 @@ int spm_buf_append_json_string(spm_buf *b, const char *s, size_t n)
 	if (spm_buf_reserve(b, n + 2))
 		return SPM_ENOMEM;
 	b->data[b->len++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t i = 0;
+	while (i < n) {
+		/* a run of characters that need no escape goes in at once */
+		size_t start = i;
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i > start && spm_buf_append(b, s + start, i - start))
+			return SPM_ENOMEM;
+		if (i == n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
 		char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
 		size_t elen = 2;
 		switch (c) {
@@ -98,17 +107,12 @@ int spm_buf_append_json_string(spm_buf *b, const char *s, size_t n)
 		case '\b': esc[1] = 'b'; break;
 		case '\f': esc[1] = 'f'; break;
 		default:
-			if (c < 0x20) {
-				esc[1] = 'u', esc[2] = '0', esc[3] = '0';
-				esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-				elen = 6;
-			} else {
-				elen = 0;
-			}
+			esc[1] = 'u', esc[2] = '0', esc[3] = '0';
+			esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+			elen = 6;
 		}
-		int rc = elen ? spm_buf_append(b, esc, elen) : spm_buf_append_char(b, (char)c);
-		if (rc)
-			return rc;
+		if (spm_buf_append(b, esc, elen))
+			return SPM_ENOMEM;
 	}
 	return spm_buf_append_char(b, '"');
 }
@@ -224,4 +228,29 @@ size_t spm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	*cp = c;
 	return len;
+}
+
+int spm_buf_append_int(spm_buf *b, int64_t v)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--n] = '-';
+	return spm_buf_append(b, digits + n, sizeof digits - n);
+}
+
+int spm_buf_json_member(spm_buf *b, const char *key, const char *value)
+{
+	int rc = 0;
+	if (b->len && b->data[b->len - 1] != '{' && b->data[b->len - 1] != '[')
+		rc |= spm_buf_append_char(b, ',');
+	rc |= spm_buf_append_char(b, '"') | spm_buf_append_str(b, key);
+	rc |= spm_buf_append_str(b, "\":\"") | spm_buf_append_str(b, value);
+	rc |= spm_buf_append_char(b, '"');
+	return rc ? SPM_ENOMEM : SPM_OK;
 }

@@ -48,6 +48,13 @@ void spm_buf_free(spm_buf *b);
 
 /* Appends s as a JSON string literal, quotes included (RFC 8259 escaping; UTF-8 passed through). */
 int spm_buf_append_json_string(spm_buf *b, const char *s, size_t n);
+/* v in decimal, as printf's %" PRId64 " would write it, without printf. */
+int spm_buf_append_int(spm_buf *b, int64_t v);
+/*
+ * Appends "key":"value" to the JSON object being written in b, after a comma unless b ends with
+ * '{' or '['. Neither is escaped: for spm's own keys and formatted numbers.
+ */
+int spm_buf_json_member(spm_buf *b, const char *key, const char *value);
 
 /* A set of byte strings (open addressing). Zero-initialise; spm_strset_free releases. */
 typedef struct spm_strset {

@@ -46,6 +46,21 @@ static void test_json_string(void **state)
 	spm_buf_free(&b);
 }
 
+static void test_append_int(void **state)
+{
+	(void)state;
+	spm_buf b = {0};
+	static const int64_t v[] = {0, 7, -5, 1234567890123, INT64_MAX, INT64_MIN};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		assert_int_equal(spm_buf_append_int(&b, v[i]), 0);
+		assert_int_equal(spm_buf_append_char(&b, ' '), 0);
+	}
+	assert_int_equal(spm_buf_append_char(&b, '\0'), 0);
+	assert_string_equal(b.data, "0 7 -5 1234567890123 9223372036854775807 "
+	                            "-9223372036854775808 ");
+	spm_buf_free(&b);
+}
+
 static void test_strset(void **state)
 {
 	(void)state;
@@ -93,6 +108,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_append_int),
 		cmocka_unit_test(test_strset),
 		cmocka_unit_test(test_utf8_decode),
 	};
