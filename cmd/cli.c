@@ -258,3 +258,68 @@ void cli_progress_end(void)
 		fputs("\r\033[K", stderr);
 	progress_shown = false;
 }
+
+int cli_rows_begin(cli_rows *r, const char *format, const char *output, const spm_column *cols,
+		   size_t ncols)
+{
+	spm_output_format fmt;
+	spm_error err;
+	bool to_stdout = !output || strcmp(output, "-") == 0;
+
+	memset(r, 0, sizeof *r);
+	r->output = output;
+	if (format && spm_output_format_parse(&fmt, format) != SPM_OK)
+		return cli_usage_error("unknown format '%s'", format);
+	if (!format && to_stdout)
+		cli_output_format(NULL, stdout, &fmt);
+	else if (!format)
+		fmt = SPM_OUT_CSV; /* a file is no terminal */
+	if (!(r->mem = open_memstream(&r->text, &r->len))) {
+		cli_errorf("out of memory");
+		return SPM_EXIT_NOMEM;
+	}
+	if (spm_writer_open(&r->w, r->mem, fmt, cols, ncols, &err)) {
+		cli_print_error(&err);
+		fclose(r->mem);
+		free(r->text);
+		r->mem = NULL;
+		return cli_exit_code(err.code);
+	}
+	return SPM_EXIT_OK;
+}
+
+int cli_rows_add(cli_rows *r, const char *const *values)
+{
+	spm_error err;
+	return spm_writer_row(r->w, values, &err);
+}
+
+int cli_rows_end(cli_rows *r, bool ok)
+{
+	spm_error err;
+	int status = SPM_EXIT_OK;
+	if (!r->mem)
+		return SPM_EXIT_OK;
+	if (ok && spm_writer_close(r->w, &err)) {
+		cli_print_error(&err);
+		status = cli_exit_code(err.code);
+	} else if (!ok) {
+		spm_writer_free(r->w);
+	}
+	if (fclose(r->mem) && ok && status == SPM_EXIT_OK) {
+		cli_errorf("out of memory");
+		status = SPM_EXIT_NOMEM;
+	}
+	if (ok && status == SPM_EXIT_OK) {
+		FILE *out = cli_open_output(r->output);
+		if (!out)
+			status = SPM_EXIT_IO;
+		else {
+			fwrite(r->text, 1, r->len, out);
+			status = cli_close_output(out, r->output);
+		}
+	}
+	free(r->text);
+	memset(r, 0, sizeof *r);
+	return status;
+}

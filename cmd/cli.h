@@ -73,6 +73,25 @@ FILE *cli_open_output(const char *path);
 int cli_close_output(FILE *fp, const char *path);
 
 /*
+ * Rows written as they come, in memory, and to the output only when the work succeeds: a failed
+ * run leaves no partial output and no half-written file. cli_rows_begin returns an exit code
+ * (usage for an unknown format); cli_rows_add returns an spm status; cli_rows_end writes the
+ * rows out when `ok` and returns an exit code, or discards them.
+ */
+typedef struct cli_rows {
+	FILE *mem;
+	char *text;
+	size_t len;
+	spm_writer *w;
+	const char *output;
+} cli_rows;
+
+int cli_rows_begin(cli_rows *r, const char *format, const char *output, const spm_column *cols,
+		   size_t ncols);
+int cli_rows_add(cli_rows *r, const char *const *values);
+int cli_rows_end(cli_rows *r, bool ok);
+
+/*
  * Writes nrows rows of ncols cells (row after row; a NULL cell has no value) to `output` (NULL or
  * "-": standard output) in `format` (NULL: table on a terminal, else csv). Prints what fails and
  * returns the exit code.

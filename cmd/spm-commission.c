@@ -268,16 +268,17 @@ out:
 }
 
 /* Payout lines, as text cells (owned), gathered to be written in one format at the end. */
-typedef struct payouts {
-	char **cells;
-	size_t n, cap, ncols; /* ncols: with or without the explanation */
-} payouts;
-
 enum { PAYOUT_COLS = 15 };
+
+/* A run's lines go to the output as they come (held until the run succeeds). */
+typedef struct payout_rows {
+	cli_rows rows;
+	bool explain;
+} payout_rows;
 
 static int add_payout(void *ctx, const spm_payout *p)
 {
-	payouts *out = ctx;
+	payout_rows *out = ctx;
 	char num[6][SPM_NUM_BUFSZ], credits[24];
 	spm_money_format(num[0], sizeof num[0], p->base, 2);
 	spm_money_format(num[1], sizeof num[1], p->quota, 2);
@@ -302,32 +303,7 @@ static int add_payout(void *ctx, const spm_payout *p)
 	                                p->reference,
 	                                p->reason,
 	                                p->explain};
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 64;
-		char **cells = realloc(out->cells, cap * out->ncols * sizeof *cells);
-		if (!cells)
-			return SPM_ENOMEM;
-		out->cells = cells;
-		out->cap = cap;
-	}
-	char **dst = out->cells + out->n * out->ncols;
-	for (size_t i = 0; i < out->ncols; i++) {
-		dst[i] = row[i] ? strdup(row[i]) : NULL;
-		if (row[i] && !dst[i]) {
-			while (i-- > 0)
-				free(dst[i]);
-			return SPM_ENOMEM;
-		}
-	}
-	out->n++;
-	return 0;
-}
-
-static void payouts_free(payouts *out)
-{
-	for (size_t i = 0; i < out->n * out->ncols; i++)
-		free(out->cells[i]);
-	free(out->cells);
+	return cli_rows_add(&out->rows, row);
 }
 
 /* Plan files read and parsed, each kept with its text for the store. */
@@ -393,7 +369,7 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 	    {"cut", SPM_COL_NUMBER},      {"pay", SPM_COL_NUMBER},      {"currency", SPM_COL_TEXT},
 	    {"reference", SPM_COL_TEXT},  {"reason", SPM_COL_TEXT},     {"explain", SPM_COL_TEXT},
 	};
-	payouts out = {NULL, 0, 0, explain ? PAYOUT_COLS : PAYOUT_COLS - 1};
+	payout_rows out = {{0}, explain};
 	plan_set ps = {0};
 	spm_store *st = NULL;
 	spm_period period;
@@ -402,7 +378,9 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 	int status, rc;
 
 	if ((status = plan_set_load(&ps, nplans, paths)) ||
-	    (status = open_period("run", db, 0, period_name, &st, &period)))
+	    (status = open_period("run", db, 0, period_name, &st, &period)) ||
+	    (status = cli_rows_begin(&out.rows, format && strcmp(format, "text") != 0 ? format : NULL,
+	                             output, cols, explain ? PAYOUT_COLS : PAYOUT_COLS - 1)))
 		goto out;
 	rc = (dry ? spm_run_dry : spm_run)(st, ps.plans, ps.n, &period, add_payout, &out, &sum,
 	                                   &err);
@@ -410,8 +388,7 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 		status = library_error(rc, &err);
 		goto out;
 	}
-	status = cli_write_rows(format && strcmp(format, "text") != 0 ? format : NULL, output, cols,
-	                        out.ncols, (const char *const *)out.cells, out.n);
+	status = cli_rows_end(&out.rows, true);
 	if (!quiet && status == SPM_EXIT_OK) {
 		if (dry)
 			fprintf(stderr, "%s: dry run for %s: %lld lines, nothing kept; inputs %.16s\n",
@@ -422,15 +399,15 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 			        (long long)sum.lines, sum.inputs_hash);
 	}
 out:
+	cli_rows_end(&out.rows, false);
 	spm_store_close(st);
 	plan_set_free(&ps);
-	payouts_free(&out);
 	return status;
 }
 
-/* What-if rows, kept to be written in one format, with the totals per currency. */
+/* What-if rows, written as they come, with the totals per currency. */
 typedef struct whatif_rows {
-	payouts rows;
+	cli_rows rows;
 	spm_totals old_total, new_total;
 	size_t reps;
 } whatif_rows;
@@ -443,28 +420,11 @@ static int whatif_add(void *ctx, const spm_whatif_row *w)
 	spm_money_format(num[1], sizeof num[1], w->new_pay, 2);
 	spm_money_format(num[2], sizeof num[2], w->diff, 2);
 	const char *row[5] = {w->rep_id, w->currency, num[0], num[1], num[2]};
-	payouts *out = &x->rows;
 	if (spm_totals_add(&x->old_total, w->currency, w->old_pay, NULL) ||
 	    spm_totals_add(&x->new_total, w->currency, w->new_pay, NULL))
 		return SPM_ENOMEM;
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 64;
-		char **cells = realloc(out->cells, cap * 5 * sizeof *cells);
-		if (!cells)
-			return SPM_ENOMEM;
-		out->cells = cells;
-		out->cap = cap;
-	}
-	char **dst = out->cells + out->n * 5;
-	for (size_t i = 0; i < 5; i++)
-		if (!(dst[i] = strdup(row[i]))) {
-			while (i-- > 0)
-				free(dst[i]);
-			return SPM_ENOMEM;
-		}
-	out->n++;
 	x->reps++;
-	return 0;
+	return cli_rows_add(&x->rows, row);
 }
 
 static int simulate(const char *plan_path, const char *against_path, const char *db,
@@ -475,7 +435,7 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 	                                   {"old_pay", SPM_COL_NUMBER},
 	                                   {"new_pay", SPM_COL_NUMBER},
 	                                   {"difference", SPM_COL_NUMBER}};
-	whatif_rows x = {{NULL, 0, 0, 5}, {0}, {0}, 0};
+	whatif_rows x = {{0}, {0}, {0}, 0};
 	plan_set now = {0}, then = {0};
 	spm_store *st = NULL;
 	spm_period period;
@@ -486,15 +446,15 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 		return cli_usage_error("simulate: give the plans with --plan NEW --against OLD");
 	if ((status = plan_set_load(&now, 1, (char **)&plan_path)) ||
 	    (status = plan_set_load(&then, 1, (char **)&against_path)) ||
-	    (status = open_period("simulate", db, 0, period_name, &st, &period)))
+	    (status = open_period("simulate", db, 0, period_name, &st, &period)) ||
+	    (status = cli_rows_begin(&x.rows, format, output, cols, 5)))
 		goto out;
 	if ((rc = spm_simulate(st, now.plans, now.n, then.plans, then.n, &period, whatif_add, &x,
 	                       &err))) {
 		status = library_error(rc, &err);
 		goto out;
 	}
-	status = cli_write_rows(format, output, cols, 5, (const char *const *)x.rows.cells,
-	                        x.rows.n);
+	status = cli_rows_end(&x.rows, true);
 	if (!quiet && status == SPM_EXIT_OK) {
 		fprintf(stderr, "%s: %s against %s over %s: %zu reps", cli_progname(), plan_path,
 		        against_path, period_name, x.reps);
@@ -516,7 +476,7 @@ out:
 	plan_set_free(&then);
 	spm_totals_release(&x.old_total);
 	spm_totals_release(&x.new_total);
-	payouts_free(&x.rows);
+	cli_rows_end(&x.rows, false);
 	return status;
 }
 
