@@ -346,10 +346,14 @@ static void csv_field(struct strbuf *b, const char *s)
 		sb_putc(b, '"');
 	if (prefix)
 		sb_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			sb_putc(b, '"');
-		sb_putc(b, *p);
+	/* runs between quotes go in at once; each quote is doubled */
+	for (const char *p = s;;) {
+		const char *q = strchr(p, '"');
+		sb_put(b, p, q ? (size_t)(q - p) + 1 : strlen(p));
+		if (!q)
+			break;
+		sb_putc(b, '"');
+		p = q + 1;
 	}
 	if (quote)
 		sb_putc(b, '"');
@@ -360,6 +364,13 @@ static void tsv_field(struct strbuf *b, const char *s)
 	if (needs_formula_guard(s))
 		sb_putc(b, '\'');
 	for (const char *p = s; *p; p++) {
+		size_t run = strcspn(p, "\t\n\r\\");
+		if (run) {
+			sb_put(b, p, run);
+			p += run;
+			if (!*p)
+				break;
+		}
 		switch (*p) {
 		case '\t': sb_put(b, "\\t", 2); break;
 		case '\n': sb_put(b, "\\n", 2); break;
