@@ -37,16 +37,33 @@ static int collect(void *ctx, const spm_payout *p)
 	return 0;
 }
 
+/* A plan that must parse, named `source`; freed by the caller. */
+static spm_plan *plan_of(const char *source, const char *text)
+{
+	spm_plan *p = NULL;
+	spm_error err;
+	if (spm_plan_parse(&p, source, text, strlen(text), &err))
+		fail_msg("%s: %s", source, err.message);
+	return p;
+}
+
+static spm_period period_of(const char *name)
+{
+	spm_period p;
+	spm_error err;
+	if (spm_period_parse(&p, name, strlen(name), NULL, &err))
+		fail_msg("%s", err.message);
+	return p;
+}
+
 static int run_plan(spm_store *st, const char *text, const char *period_name, spm_error *err)
 {
 	spm_plan *plan = NULL;
-	spm_period period;
+	spm_period period = period_of(period_name);
 	spm_run_summary sum;
 	int rc = spm_plan_parse(&plan, "plan.yaml", text, strlen(text), err);
 	if (rc)
 		return rc;
-	assert_int_equal(spm_period_parse(&period, period_name, strlen(period_name), NULL, err),
-	                 SPM_OK);
 	spm_run_plan rp = {plan, text, strlen(text)};
 	lines[0] = '\0';
 	total = 0;
@@ -500,8 +517,8 @@ static void test_import_order(void **state)
 		spm_period period;
 		spm_run_summary sum;
 		spm_error err;
-		assert_int_equal(spm_plan_parse(&p, "plan.yaml", plan, strlen(plan), &err), SPM_OK);
-		assert_int_equal(spm_period_parse(&period, "2026-Q1", 7, NULL, &err), SPM_OK);
+		p = plan_of("plan.yaml", plan);
+		period = period_of("2026-Q1");
 		spm_run_plan rp = {p, plan, strlen(plan)};
 		lines[0] = '\0';
 		assert_int_equal(spm_run(st, &rp, 1, &period, collect, NULL, &sum, &err), SPM_OK);
@@ -586,8 +603,8 @@ static void test_solve(void **state)
 	spm_period period;
 	spm_solve_result res;
 	spm_error err;
-	assert_int_equal(spm_plan_parse(&p, "plan.yaml", plan, strlen(plan), &err), SPM_OK);
-	assert_int_equal(spm_period_parse(&period, "2026-03", 7, NULL, &err), SPM_OK);
+	p = plan_of("plan.yaml", plan);
+	period = period_of("2026-03");
 	spm_run_plan rp = {p, plan, strlen(plan)};
 	assert_int_equal(spm_solve(st, &rp, &period, "r1", NULL, (spm_money){9200 * SPM_MONEY_ONE},
 	                           &res, &err),
@@ -648,9 +665,9 @@ static void test_simulate(void **state)
 	spm_plan *a = NULL, *b = NULL;
 	spm_period q1;
 	spm_error err;
-	assert_int_equal(spm_plan_parse(&a, "new.yaml", new_plan, strlen(new_plan), &err), SPM_OK);
-	assert_int_equal(spm_plan_parse(&b, "old.yaml", old_plan, strlen(old_plan), &err), SPM_OK);
-	assert_int_equal(spm_period_parse(&q1, "2026-Q1", 7, NULL, &err), SPM_OK);
+	a = plan_of("new.yaml", new_plan);
+	b = plan_of("old.yaml", old_plan);
+	q1 = period_of("2026-Q1");
 	spm_run_plan np = {a, new_plan, strlen(new_plan)}, op = {b, old_plan, strlen(old_plan)};
 	whatif[0] = '\0';
 	if (spm_simulate(st, &np, 1, &op, 1, &q1, whatif_row, NULL, &err))
@@ -816,10 +833,10 @@ static void test_plan_versions(void **state)
 	spm_period q1, q2;
 	spm_run_summary sum;
 	spm_error err;
-	assert_int_equal(spm_plan_parse(&a, "v1.yaml", v1, strlen(v1), &err), SPM_OK);
-	assert_int_equal(spm_plan_parse(&b, "v2.yaml", v2, strlen(v2), &err), SPM_OK);
-	assert_int_equal(spm_period_parse(&q1, "2026-Q1", 7, NULL, &err), SPM_OK);
-	assert_int_equal(spm_period_parse(&q2, "2026-Q2", 7, NULL, &err), SPM_OK);
+	a = plan_of("v1.yaml", v1);
+	b = plan_of("v2.yaml", v2);
+	q1 = period_of("2026-Q1");
+	q2 = period_of("2026-Q2");
 	spm_run_plan both[] = {{a, v1, strlen(v1)}, {b, v2, strlen(v2)}};
 	lines[0] = '\0';
 	assert_int_equal(spm_run(st, both, 2, &q1, collect, NULL, &sum, &err), SPM_OK);
@@ -850,8 +867,8 @@ static void test_dry_run(void **state)
 	spm_period period;
 	spm_run_summary sum;
 	spm_error err;
-	assert_int_equal(spm_plan_parse(&p, "plan.yaml", plan, strlen(plan), &err), SPM_OK);
-	assert_int_equal(spm_period_parse(&period, "2026-03", 7, NULL, &err), SPM_OK);
+	p = plan_of("plan.yaml", plan);
+	period = period_of("2026-03");
 	spm_run_plan rp = {p, plan, strlen(plan)};
 	lines[0] = '\0';
 	assert_int_equal(spm_run_dry(st, &rp, 1, &period, collect, NULL, &sum, &err), SPM_OK);
