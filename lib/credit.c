@@ -48,7 +48,7 @@ static const char *where_column(const char *field)
 }
 
 /* Parameters: ?1 and ?2 the dates a deal may lie between, ?3 the rep, ?4 the range's last day. */
-enum { P_FROM = 1, P_TO, P_REP, P_LAST, P_FIRST_WORD };
+enum { P_FROM = 1, P_TO, P_REP, P_LAST, P_ROW_FROM, P_ROW_TO, P_FIRST_WORD };
 
 static int append_list(spm_buf *sql, size_t n, int *param)
 {
@@ -70,7 +70,8 @@ static int append_in(spm_buf *sql, const char *column, const spm_plan_words *w, 
  * The conditions on a deal `d`, the same in every role's SELECT: amount, date (range and window),
  * not cancelled by the range's last day, status, and the rule's filters.
  */
-static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char *date)
+static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char *date,
+                             bool sliced)
 {
 	static const char *const status_words[] = {"open", "won", "lost"};
 	int rc = 0, param = P_FIRST_WORD;
@@ -90,6 +91,8 @@ static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char
 	if (first)
 		rc |= spm_buf_append_str(f, "NULL");
 	rc |= spm_buf_append_char(f, ')');
+	if (sliced) /* SQLite: a slice of the table by rowid */
+		rc |= spm_buf_printf(f, " AND d.rowid BETWEEN ?%d AND ?%d", P_ROW_FROM, P_ROW_TO);
 	rc |= append_in(f, "type", &rule->types, &param);
 	rc |= append_in(f, "product", &rule->products, &param);
 	rc |= append_in(f, "stage", &rule->stages, &param);
@@ -350,6 +353,10 @@ static int bind_query(spm_stmt *s, const spm_credit_query *q)
 		return rc;
 	if (q->rep_id && (rc = spm_stmt_bind_text(s, P_REP, q->rep_id, strlen(q->rep_id))))
 		return rc;
+	if ((q->rowid_from || q->rowid_to) &&
+	    ((rc = spm_stmt_bind_int64(s, P_ROW_FROM, q->rowid_from)) ||
+	     (rc = spm_stmt_bind_int64(s, P_ROW_TO, q->rowid_to))))
+		return rc;
 	if ((rc = bind_words(s, &rule->types, &param)) ||
 	    (rc = bind_words(s, &rule->products, &param)) ||
 	    (rc = bind_words(s, &rule->stages, &param)))
@@ -435,7 +442,8 @@ int spm_credits_ex(spm_store *st, const spm_credit_query *q, spm_credit_fn fn, v
 	if (!(q->rule->roles & ALL_ROLES)) /* nobody is credited */
 		return SPM_OK;
 	const char *date = q->rule->date == SPM_DATE_CREATED ? "created_date" : "close_date";
-	if (build_deal_filter(&filter, q->rule, date) || build_query(&sql, q, filter.data)) {
+	bool sliced = q->rowid_from || q->rowid_to;
+	if (build_deal_filter(&filter, q->rule, date, sliced) || build_query(&sql, q, filter.data)) {
 		spm_buf_free(&filter);
 		spm_buf_free(&sql);
 		return spm_error_set(err, SPM_ENOMEM, "out of memory");
@@ -463,4 +471,22 @@ int spm_credits(spm_store *st, const spm_plan_credit *rule, spm_date first, spm_
 	spm_credit_query q = {
 	    .rule = rule, .first = first, .last = last, .rep_id = rep_id, .mode = mode};
 	return spm_credits_ex(st, &q, fn, ctx, err);
+}
+
+int spm_credit_deal_rows(spm_store *st, int64_t *first, int64_t *last, spm_error *err)
+{
+	spm_stmt *s = NULL;
+	int rc = spm_stmt_prepare(st, &s,
+	                          "SELECT coalesce(min(rowid), 0), coalesce(max(rowid), 0)"
+	                          " FROM deals", /* SQLite */
+	                          err);
+	if (rc)
+		return rc;
+	if ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
+		*first = spm_stmt_int64(s, 0);
+		*last = spm_stmt_int64(s, 1);
+		rc = SPM_OK;
+	}
+	spm_stmt_finalize(s);
+	return rc;
 }

@@ -11,6 +11,7 @@
 #include "spm/run.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,9 +353,8 @@ static int prorate(run *r, const seat *s, spm_money m, spm_money *out)
 
 /* ---- passes over the store ------------------------------------------------------------------ */
 
-static const char *arena_copy(run *r, const char *text)
+static const char *arena_put(arena *a, const char *text)
 {
-	arena *a = &r->strings;
 	if (!text)
 		return NULL;
 	size_t n = strlen(text) + 1;
@@ -376,12 +376,22 @@ static const char *arena_copy(run *r, const char *text)
 	return out;
 }
 
+static void arena_free(arena *a)
+{
+	for (size_t i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	memset(a, 0, sizeof *a);
+}
+
+static const char *arena_copy(run *r, const char *text)
+{
+	return arena_put(&r->strings, text);
+}
+
 static void kept_free(run *r)
 {
-	for (size_t i = 0; i < r->strings.nblocks; i++)
-		free(r->strings.blocks[i]);
-	free(r->strings.blocks);
-	memset(&r->strings, 0, sizeof r->strings);
+	arena_free(&r->strings);
 	free(r->kept);
 	r->kept = NULL;
 	r->nkept = r->capkept = 0;
@@ -649,6 +659,134 @@ static int on_activities(void *ctx, const char *rep, int64_t count)
 	return SPM_OK;
 }
 
+/*
+ * A pass over a large store reads its deals on two connections at once, each a half of the table
+ * by row, on threads of their own: the lines are copied out, then credited here in the order the
+ * halves come (crediting sums, so the order changes nothing).
+ */
+typedef struct scanned {
+	const char *rep, *deal, *currency, *via, *type, *product, *stage;
+	int role;
+	bool has_margin;
+	int32_t date;
+	int64_t share, deal_amount, amount, margin;
+} scanned;
+
+typedef struct scan {
+	const char *path;
+	spm_credit_query q;
+	scanned *v;
+	size_t n, cap;
+	arena strings;
+	spm_error err;
+	int rc;
+} scan;
+
+#define SCAN_SPLIT_MIN 2 /* deals at least, for two connections */
+
+static int scan_line(void *ctx, const spm_credit_line *l)
+{
+	scan *sc = ctx;
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 4096;
+		scanned *more = realloc(sc->v, cap * sizeof *more);
+		if (!more)
+			return spm_error_set(&sc->err, SPM_ENOMEM, "out of memory");
+		sc->v = more;
+		sc->cap = cap;
+	}
+	scanned *c = &sc->v[sc->n];
+	arena *a = &sc->strings;
+	c->rep = arena_put(a, l->rep_id);
+	c->deal = arena_put(a, l->deal_id);
+	c->currency = arena_put(a, l->currency);
+	c->via = arena_put(a, l->via_rep);
+	c->type = arena_put(a, l->type);
+	c->product = arena_put(a, l->product);
+	c->stage = arena_put(a, l->stage);
+	if (!c->rep || !c->deal || (l->currency && !c->currency) || (l->via_rep && !c->via) ||
+	    (l->type && !c->type) || (l->product && !c->product) || (l->stage && !c->stage))
+		return spm_error_set(&sc->err, SPM_ENOMEM, "out of memory");
+	c->role = (int)l->role;
+	c->has_margin = l->has_margin;
+	c->date = l->date.days;
+	c->share = l->share.units;
+	c->deal_amount = l->deal_amount.units;
+	c->amount = l->amount.units;
+	c->margin = l->margin.units;
+	sc->n++;
+	return SPM_OK;
+}
+
+static void *scan_main(void *arg)
+{
+	scan *sc = arg;
+	spm_store *st = NULL;
+	/* one pass reads each page once: a small cache does, and keeps the memory down */
+	if ((sc->rc = spm_store_open(&st, sc->path, SPM_STORE_READONLY, &sc->err)) == SPM_OK &&
+	    (sc->rc = spm_store_exec(st, "PRAGMA cache_size = -2048", &sc->err)) == SPM_OK)
+		sc->rc = spm_credits_ex(st, &sc->q, scan_line, sc, &sc->err);
+	spm_store_close(st);
+	return NULL;
+}
+
+static void scan_free(scan *sc)
+{
+	free(sc->v);
+	arena_free(&sc->strings);
+}
+
+/* The query over both halves of the deals, in parallel; then each line through on_credit. */
+static int credit_halves(run *r, const spm_credit_query *q, int64_t lo, int64_t hi)
+{
+	scan sc[2];
+	pthread_t thread[2];
+	bool started[2] = {false, false};
+	int rc = SPM_OK;
+
+	memset(sc, 0, sizeof sc);
+	for (int i = 0; i < 2; i++) {
+		sc[i].path = spm_store_path(r->st);
+		sc[i].q = *q;
+		sc[i].q.rowid_from = i == 0 ? lo : lo + (hi - lo) / 2 + 1;
+		sc[i].q.rowid_to = i == 0 ? lo + (hi - lo) / 2 : hi;
+		started[i] = pthread_create(&thread[i], NULL, scan_main, &sc[i]) == 0;
+		if (!started[i])
+			scan_main(&sc[i]); /* no thread: read the half here */
+	}
+	for (int i = 0; i < 2; i++)
+		if (started[i])
+			pthread_join(thread[i], NULL);
+	for (int i = 0; i < 2 && rc == SPM_OK; i++) {
+		if (sc[i].rc) {
+			*r->err = sc[i].err;
+			rc = sc[i].rc;
+			break;
+		}
+		for (size_t k = 0; k < sc[i].n && rc == SPM_OK; k++) {
+			const scanned *c = &sc[i].v[k];
+			spm_credit_line l = {.rep_id = c->rep,
+			                     .deal_id = c->deal,
+			                     .role = (spm_credit_role)c->role,
+			                     .share = {c->share},
+			                     .deal_amount = {c->deal_amount},
+			                     .amount = {c->amount},
+			                     .has_margin = c->has_margin,
+			                     .margin = {c->margin},
+			                     .currency = c->currency,
+			                     .date = {c->date},
+			                     .via_rep = c->via,
+			                     .type = c->type,
+			                     .product = c->product,
+			                     .stage = c->stage};
+			rc = on_credit(r, &l);
+		}
+	}
+	scan_free(&sc[0]);
+	scan_free(&sc[1]);
+	return rc;
+}
+
 /* Credits every seat by `rule` over [first, last] into what r->fill says. */
 static int credit_pass(run *r, const spm_plan_credit *rule, spm_date first, spm_date last,
                        bool team_direct_only)
@@ -663,7 +801,13 @@ static int credit_pass(run *r, const spm_plan_credit *rule, spm_date first, spm_
 	int rc;
 	memset(r->lines_sum, 0, sizeof r->lines_sum);
 	r->lines_fed = 0;
-	rc = spm_credits_ex(r->st, &q, on_credit, r, r->err);
+	int64_t lo = 0, hi = 0;
+	if (!r->only_rep && (rc = spm_credit_deal_rows(r->st, &lo, &hi, r->err)))
+		return rc;
+	if (!r->only_rep && hi - lo + 1 >= SCAN_SPLIT_MIN)
+		rc = credit_halves(r, &q, lo, hi);
+	else
+		rc = spm_credits_ex(r->st, &q, on_credit, r, r->err);
 	for (int lane = 0; lane < 4; lane++)
 		feed_int(r, (int64_t)r->lines_sum[lane]);
 	feed_int(r, r->lines_fed);

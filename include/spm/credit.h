@@ -87,7 +87,16 @@ typedef struct spm_credit_query {
 	spm_rounding mode;     /* rounding of amount and margin; zero is SPM_ROUND_HALF_UP */
 	bool team_direct_only; /* role team: direct reports only (`levels: direct`) */
 	bool any_order;        /* the lines in no set order (all reps: no sort of the range) */
+	/*
+	 * A slice of the deals, by their row in the store (SQLite's rowid), both ends included; 0
+	 * and 0: all. Slices that cover spm_credit_deal_rows() give, together, the lines of the
+	 * whole: a caller reads them on several connections at once.
+	 */
+	int64_t rowid_from, rowid_to;
 } spm_credit_query;
+
+/* The first and last row numbers of the deals (0 and 0 when there are none). */
+int spm_credit_deal_rows(spm_store *st, int64_t *first, int64_t *last, spm_error *err);
 
 /*
  * Calls fn for every credit the query's rule gives in [first, last] to every rep or, with rep_id
