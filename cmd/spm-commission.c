@@ -38,7 +38,7 @@ static const cli_option options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const char usage[] = "[options] check|run PLAN...\n"
+static const char usage[] = "[options] check PLAN... | run [PLAN...]\n"
                             "       spm-commission [options] statement|export|explain|close\n"
                             "       spm-commission [options] simulate --plan NEW --against OLD\n"
                             "       spm-commission [options] solve --payout X PLAN";
@@ -48,8 +48,9 @@ static const char about[] =
     "  check PLAN...   read each plan strictly and report what a reviewer should see:\n"
     "                  cliffs and falling pay in retroactive tables, and with --period,\n"
     "                  reps who sold in the period but are on none of the plans\n"
-    "  run PLAN...     pay every rep assigned to the plans for --period PERIOD: store\n"
-    "                  the run (replacing the period's previous one), write its lines\n"
+    "  run [PLAN...]   pay every rep assigned to the plans for --period PERIOD: store\n"
+    "                  the run (replacing the period's previous one), write its lines;\n"
+    "                  without plans, the plans of the period's run, from the store\n"
     "  statement       the stored run's lines of --period for --rep (or every rep),\n"
     "                  with the total per currency; --format html: a printable page\n"
     "  export          the payroll file of --period: per rep, pay code and currency\n"
@@ -351,6 +352,43 @@ static int plan_set_load(plan_set *ps, int npaths, char **paths)
 	return SPM_EXIT_OK;
 }
 
+/*
+ * The plans of the period's current run, from the store: that run again, exactly. Returns an
+ * exit status, the message printed.
+ */
+static int plan_set_stored(plan_set *ps, spm_store *st, const spm_period *period)
+{
+	spm_run_info info;
+	spm_error err;
+	int rc;
+
+	memset(ps, 0, sizeof *ps);
+	if ((rc = spm_run_info_read(st, period, &info, &err))) {
+		cli_print_error(&err);
+		return cli_exit_code(rc);
+	}
+	ps->plans = calloc(info.nplans ? info.nplans : 1, sizeof *ps->plans);
+	ps->texts = calloc(info.nplans ? info.nplans : 1, sizeof *ps->texts);
+	if (!ps->plans || !ps->texts)
+		rc = spm_error_set(&err, SPM_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < info.nplans; i++) {
+		size_t len;
+		spm_plan *p = NULL;
+		if ((rc = spm_plan_text_read(st, info.plans[i].hash, &ps->texts[i], &len, &err)))
+			break;
+		ps->n = i + 1;
+		if ((rc = spm_plan_parse(&p, info.plans[i].source, ps->texts[i], len, &err)))
+			break;
+		ps->plans[i] = (spm_run_plan){p, ps->texts[i], len};
+	}
+	spm_run_info_release(&info);
+	if (rc) {
+		cli_print_error(&err);
+		return cli_exit_code(rc);
+	}
+	return SPM_EXIT_OK;
+}
+
 static int library_error(int rc, spm_error *err)
 {
 	if (rc == SPM_ENOMEM && !err->message[0])
@@ -377,8 +415,9 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 	spm_error err;
 	int status, rc;
 
-	if ((status = plan_set_load(&ps, nplans, paths)) ||
+	if ((nplans && (status = plan_set_load(&ps, nplans, paths))) ||
 	    (status = open_period("run", db, 0, period_name, &st, &period)) ||
+	    (!nplans && (status = plan_set_stored(&ps, st, &period))) ||
 	    (status = cli_rows_begin(&out.rows, format && strcmp(format, "text") != 0 ? format : NULL,
 	                             output, cols, explain ? PAYOUT_COLS : PAYOUT_COLS - 1)))
 		goto out;
@@ -1063,9 +1102,10 @@ static const command_help command_helps[] = {
      "Read each plan strictly and report what a reviewer should see: cliffs and falling pay,\n"
      "and with --period, reps who sold in the period but are on none of the plans.",
      "db period cliff-tolerance format output quiet"},
-    {"run", "[options] --period PERIOD run PLAN...",
+    {"run", "[options] --period PERIOD run [PLAN...]",
      "Pay every rep assigned to the plans for the period: store the run, replacing the\n"
-     "period's previous one, and write its lines. --dry-run keeps nothing.",
+     "period's previous one, and write its lines. --dry-run keeps nothing. Without plans,\n"
+     "the plans the period's run used, from the store: that run again, exactly.",
      "db period explain dry-run format output quiet"},
     {"statement", "[options] --period PERIOD [--rep REP] statement",
      "The stored run's lines of the period for a rep (or every rep), with the total per\n"
@@ -1219,7 +1259,7 @@ int main(int argc, char **argv)
 		                              : "--format html is for statement only");
 	if (strcmp(command, "check") != 0 && strcmp(command, "run") != 0)
 		return cli_usage_error("unknown command '%s'", command);
-	if (optind + 1 >= argc)
+	if (strcmp(command, "run") != 0 && optind + 1 >= argc)
 		return cli_usage_error("%s: no plan given", command);
 	if (strcmp(command, "run") == 0)
 		return run_plans(argc - optind - 1, argv + optind + 1, db, period, explain, dry,

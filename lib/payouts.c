@@ -914,3 +914,34 @@ int spm_statement_html(FILE *fp, spm_store *st, const spm_run_info *run, const c
 	spm_totals_release(&s.totals);
 	return rc;
 }
+
+int spm_plan_text_read(spm_store *st, const char *hash, char **text, size_t *len, spm_error *err)
+{
+	spm_stmt *s = NULL;
+	int rc;
+
+	*text = NULL;
+	*len = 0;
+	if ((rc = spm_stmt_prepare(st, &s, "SELECT text FROM plans WHERE plan_hash = ?1", err)))
+		return rc;
+	if (bind_str(s, 1, hash)) {
+		spm_stmt_finalize(s);
+		return oom(err);
+	}
+	if ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
+		size_t n;
+		const char *t = spm_stmt_text(s, 0, &n);
+		if (!(*text = malloc(n + 1))) {
+			rc = oom(err);
+		} else {
+			memcpy(*text, t, n);
+			(*text)[n] = '\0';
+			*len = n;
+			rc = SPM_OK;
+		}
+	} else if (rc == SPM_DONE) {
+		rc = spm_error_set(err, SPM_EDATA, "no plan with hash '%s' in the store", hash);
+	}
+	spm_stmt_finalize(s);
+	return rc;
+}

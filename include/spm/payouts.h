@@ -60,6 +60,13 @@ int spm_run_info_read(spm_store *st, const spm_period *period, spm_run_info *out
 void spm_run_info_release(spm_run_info *info);
 
 /*
+ * The text of the plan kept in the store under `hash` (a run's plan), to run it again exactly:
+ * *text is a NUL-terminated copy the caller frees, *len its length. Returns SPM_OK; SPM_EDATA
+ * "no plan with hash '...' in the store"; SPM_ENOMEM; store failures.
+ */
+int spm_plan_text_read(spm_store *st, const char *hash, char **text, size_t *len, spm_error *err);
+
+/*
  * Whether `period` is closed: *closed is set (false when there is no lock). Returns SPM_OK or a
  * store failure.
  */

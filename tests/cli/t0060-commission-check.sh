@@ -6,7 +6,7 @@ man="$SPM_SRC/man/spm-commission.1"
 
 run spm-commission --help
 expect_status 0
-expect_out_has "usage: spm-commission [options] check|run PLAN..."
+expect_out_has "usage: spm-commission [options] check PLAN... | run [PLAN...]"
 run spm-commission
 expect_status 64
 expect_err_has "spm-commission: no command given"

@@ -33,6 +33,14 @@ expect_eq "a dry run writes what the run stored" "$(cat first.csv)" "$(cat out)"
 expect_err_has "dry run for 2026-Q1"
 expect_eq "a dry run keeps nothing" "$before" "$(digest)"
 
+# Without plan files, the plans the period's run used, from the store: the same run again.
+run spm-commission --quiet --period 2026-Q1 --dry-run run
+expect_status 0
+expect_eq "the stored plans reproduce the run" "$(cat first.csv)" "$(cat out)"
+run spm-commission --quiet --period 2026-Q3 run
+expect_status 65
+expect_err "spm-commission: period 2026-Q3 has no run: run it first"
+
 # What-if: the same plan against itself costs nothing; a richer renewal rate costs its difference.
 sed 's/rate: 3%/rate: 4%/' "$plan" >richer.yaml
 run spm-commission --period 2026-Q1 simulate --plan richer.yaml --against "$plan"
