@@ -93,6 +93,7 @@ typedef struct run {
 	enum { FILL_COMPONENT, FILL_BONUS, FILL_TEAM } fill;
 	/* what-if: one rep only, with more credited to one component (solve) */
 	const char *only_rep;
+	run_measures *measures;
 	size_t extra_comp;
 	spm_money extra;
 	/* closed periods restated in this run, for the plan being paid */
@@ -1004,7 +1005,93 @@ static int group_pass(run *r, size_t k, bool *done, spm_plan_credit *merged, con
 	return SPM_OK;
 }
 
+void spm_run_measures_free(run_measures *m)
+{
+	if (!m)
+		return;
+	free(m->base);
+	free(m->credits);
+	free(m->bonus);
+	free(m->team);
+	free(m->team_lines);
+	memset(m, 0, sizeof *m);
+}
+
+/* The one seat's measures from an earlier run of the rep, or into the cache for later ones. */
+static int measures_keep(run *r, bool restore)
+{
+	const spm_plan *p = r->plan;
+	run_measures *c = r->measures;
+	seat *s = &r->seats[0];
+	if (!restore) {
+		c->base = calloc(p->ncomponents + 1, sizeof *c->base);
+		c->credits = calloc(p->ncomponents + 1, sizeof *c->credits);
+		c->bonus = calloc(p->nbonuses + 1, sizeof *c->bonus);
+		c->team = calloc(p->noverrides + 1, sizeof *c->team);
+		c->team_lines = calloc(p->noverrides + 1, sizeof *c->team_lines);
+		if (!c->base || !c->credits || !c->bonus || !c->team || !c->team_lines) {
+			spm_run_measures_free(c);
+			return nomem(r->err);
+		}
+		c->filled = true;
+	}
+	for (size_t k = 0; k < p->ncomponents; k++) {
+		if (restore) {
+			s->m[k].base = c->base[k];
+			s->m[k].credits = c->credits[k];
+		} else {
+			c->base[k] = s->m[k].base;
+			c->credits[k] = s->m[k].credits;
+		}
+	}
+	for (size_t k = 0; k < p->nbonuses; k++) {
+		if (restore)
+			s->bonus[k] = c->bonus[k];
+		else
+			c->bonus[k] = s->bonus[k];
+	}
+	for (size_t k = 0; k < p->noverrides; k++) {
+		if (restore) {
+			s->team[k] = c->team[k];
+			s->team_lines[k] = c->team_lines[k];
+		} else {
+			c->team[k] = s->team[k];
+			c->team_lines[k] = s->team_lines[k];
+		}
+	}
+	return SPM_OK;
+}
+
+static int measure_passes(run *r);
+
 static int measure_plan(run *r)
+{
+	const spm_plan *p = r->plan;
+	bool cached = r->measures && r->nseats == 1;
+	int rc;
+
+	if (cached && r->measures->filled)
+		rc = measures_keep(r, true);
+	else if (!(rc = measure_passes(r)) && cached)
+		rc = measures_keep(r, false);
+	for (size_t k = 0; k < p->ncomponents && !rc; k++)
+		if (p->components[k].quota)
+			rc = quota_pass(r, k);
+	if (rc || (p->evaluation != SPM_EVAL_PERIOD && (rc = paid_pass(r))) ||
+	    (rc = balance_pass(r)))
+		return rc;
+	if (r->nkept)
+		qsort(r->kept, r->nkept, sizeof *r->kept, kept_cmp);
+	if (r->extra.units && r->nseats && r->extra_comp < p->ncomponents) {
+		spm_measured *m = &r->seats[0].m[r->extra_comp];
+		if (spm_money_add(&m->base, m->base, r->extra))
+			return spm_error_set(r->err, SPM_ERANGE, "more sales out of range");
+	}
+	return SPM_OK;
+}
+
+/* The passes over the store: credits per component group, per-deal bonuses, overrides. */
+static int measure_passes(run *r)
 {
 	const spm_plan *p = r->plan;
 	int rc;
@@ -1034,9 +1121,6 @@ static int measure_plan(run *r)
 		free(words);
 	}
 	free(done);
-	for (size_t k = 0; k < p->ncomponents && !rc; k++)
-		if (p->components[k].quota)
-			rc = quota_pass(r, k);
 	if (rc)
 		return rc;
 	r->fill = FILL_BONUS;
@@ -1059,15 +1143,6 @@ static int measure_plan(run *r)
 		r->target = o->name;
 		if ((rc = credit_pass(r, &rule, r->period->first, r->period->last, !o->all_levels)))
 			return rc;
-	}
-	if ((p->evaluation != SPM_EVAL_PERIOD && (rc = paid_pass(r))) || (rc = balance_pass(r)))
-		return rc;
-	if (r->nkept)
-		qsort(r->kept, r->nkept, sizeof *r->kept, kept_cmp);
-	if (r->extra.units && r->nseats && r->extra_comp < p->ncomponents) {
-		spm_measured *m = &r->seats[0].m[r->extra_comp];
-		if (spm_money_add(&m->base, m->base, r->extra))
-			return spm_error_set(r->err, SPM_ERANGE, "more sales out of range");
 	}
 	return SPM_OK;
 }
@@ -1729,6 +1804,7 @@ static int restate(run *r, const spm_run_plan *rp, const char *hash, const spm_f
 	sub.nrestated = 0;
 	sub.kept = NULL;
 	sub.nkept = sub.capkept = 0;
+	sub.measures = NULL;
 	memset(&sub.strings, 0, sizeof sub.strings);
 	memset(&sub.explain, 0, sizeof sub.explain);
 	memset(&sub.credits_json, 0, sizeof sub.credits_json);
@@ -2037,6 +2113,7 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 	r.sum = sum;
 	r.err = err;
 	r.only_rep = mode->only_rep;
+	r.measures = mode->only_rep ? mode->measures : NULL;
 	r.extra_comp = mode->extra_comp;
 	r.extra = mode->extra;
 	spm_sha256_init(&r.inputs);

@@ -10,13 +10,31 @@
 
 #include "spm/run.h"
 
+/*
+ * What one rep's passes over the store measured, kept across the dry runs of that rep that
+ * solve makes: only the first reads the deals. Zero it before the first run; free it with
+ * spm_run_measures_free.
+ */
+typedef struct run_measures {
+	bool filled;
+	spm_money *base;     /* per component: what was measured */
+	int64_t *credits;    /* per component: the credit lines */
+	int64_t *bonus;      /* per bonus: the qualifying lines */
+	spm_money *team;     /* per override: the team's credited amount */
+	int64_t *team_lines; /* per override: its lines */
+} run_measures;
+
+void spm_run_measures_free(run_measures *m);
+
 /* How a run is held: stored, dry (rolled back), or inside the caller's transaction. */
 typedef struct run_mode {
-	bool dry;    /* roll back at the end; a closed period may be computed */
-	bool nested; /* the caller holds the transaction (and rolls it back) */
+	bool dry;             /* roll back at the end; a closed period may be computed */
+	bool nested;          /* the caller holds the transaction (and rolls it back) */
 	const char *only_rep; /* pay this rep only (solve) */
 	size_t extra_comp;    /* ...with `extra` more measured in this component */
 	spm_money extra;
+	run_measures
+	    *measures; /* only_rep: the measures of an earlier run of the rep, or to keep */
 } run_mode;
 
 /*

@@ -304,8 +304,7 @@ static const char migration_2[] =
 	"ALTER TABLE ledger ADD COLUMN plan TEXT;\n"
 
 	"CREATE INDEX deals_cancel ON deals(cancel_date) WHERE cancel_date IS NOT NULL;\n"
-	"CREATE INDEX runs_period ON runs(period);\n"
-	"CREATE INDEX deals_rep_close ON deals(rep_id, close_date);\n";
+	"CREATE INDEX runs_period ON runs(period);\n";
 
 const char *const spm_schema_migrations[] = {
 	migration_1,

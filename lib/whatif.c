@@ -76,7 +76,8 @@ static int whatif_set(spm_store *st, const spm_run_plan *plans, size_t nplans,
 			if (spm_run_check_plan(plans[k].plan, &parts[i], NULL) == SPM_OK)
 				live[n++] = plans[k];
 		if (n)
-			rc = spm_run_period(st, live, n, &parts[i], &mode, whatif_add, w, &sum, err);
+			rc =
+			    spm_run_period(st, live, n, &parts[i], &mode, whatif_add, w, &sum, err);
 	}
 	spm_store_rollback(st);
 	free(live);
@@ -103,7 +104,8 @@ int spm_simulate(spm_store *st, const spm_run_plan *plans, size_t nplans,
 			                     p->source, p->name, plans[0].plan->name);
 	}
 	if (span->kind < kind)
-		return spm_error_set(err, SPM_EUSAGE, "the plans pay by longer periods than the span");
+		return spm_error_set(err, SPM_EUSAGE,
+		                     "the plans pay by longer periods than the span");
 	if (span->kind > kind) {
 		spm_period buf[12];
 		if (spm_period_split(span, kind, buf, 12, &nparts))
@@ -149,7 +151,7 @@ typedef struct solve_eval {
 
 static int solve_add(void *ctx, const spm_payout *p)
 {
-	static const char *const earned[] = {"commission", "bonus",    "override",   "cap",
+	static const char *const earned[] = {"commission", "bonus",    "override",    "cap",
 	                                     "clawback",   "rounding", "restatement", NULL};
 	solve_eval *e = ctx;
 	for (size_t i = 0; earned[i]; i++)
@@ -166,9 +168,11 @@ static int solve_add(void *ctx, const spm_payout *p)
 }
 
 static int solve_at(spm_store *st, const spm_run_plan *plan, const spm_period *period,
-                    const char *rep, size_t comp, spm_money extra, solve_eval *e, spm_error *err)
+                    const char *rep, size_t comp, spm_money extra, run_measures *measures,
+                    solve_eval *e, spm_error *err)
 {
-	run_mode mode = {.dry = true, .only_rep = rep, .extra_comp = comp, .extra = extra};
+	run_mode mode = {
+	    .dry = true, .only_rep = rep, .extra_comp = comp, .extra = extra, .measures = measures};
 	spm_run_summary sum;
 	const char *name = e->component;
 	memset(e, 0, sizeof *e);
@@ -176,9 +180,9 @@ static int solve_at(spm_store *st, const spm_run_plan *plan, const spm_period *p
 	return spm_run_period(st, plan, 1, period, &mode, solve_add, e, &sum, err);
 }
 
-int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
-              const char *rep_id, const char *component, spm_money payout,
-              spm_solve_result *out, spm_error *err)
+static int solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
+                 const char *rep_id, const char *component, spm_money payout, spm_solve_result *out,
+                 run_measures *m, spm_error *err)
 {
 	const spm_plan *p = plan->plan;
 	size_t k = p->ncomponents;
@@ -195,15 +199,15 @@ int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
 		}
 	}
 	if (k == p->ncomponents)
-		return component ? spm_error_set(err, SPM_EUSAGE, "plan '%s' has no component '%s'",
-		                                 p->name, component)
-		                 : spm_error_set(err, SPM_EUSAGE,
-		                                 "plan '%s' has no component measured in money",
-		                                 p->name);
+		return component
+		           ? spm_error_set(err, SPM_EUSAGE, "plan '%s' has no component '%s'",
+		                           p->name, component)
+		           : spm_error_set(err, SPM_EUSAGE,
+		                           "plan '%s' has no component measured in money", p->name);
 	const spm_plan_component *c = &p->components[k];
 	out->component = c->name;
 	e.component = c->name;
-	if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){0}, &e, err)))
+	if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){0}, m, &e, err)))
 		return rc;
 	if (!e.seen && c->pay != SPM_PAY_NONE)
 		return spm_error_set(err, SPM_EDATA, "rep '%s' is not on plan '%s' in the period",
@@ -218,7 +222,8 @@ int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
 				break;
 			if (c->table.basis == SPM_TIERS_ON_ATTAINMENT &&
 			    (!e.has_quota ||
-			     spm_money_mul_rate(&at, e.quota, (spm_rate){tier->upto}, SPM_ROUND_UP)))
+			     spm_money_mul_rate(&at, e.quota, (spm_rate){tier->upto},
+			                        SPM_ROUND_UP)))
 				break;
 			if (c->table.method == SPM_TIERS_RETROACTIVE &&
 			    c->table.boundary == SPM_BOUNDARY_BELOW)
@@ -230,7 +235,8 @@ int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
 		}
 		if (out->has_next_tier) {
 			solve_eval t = {.component = c->name};
-			if ((rc = solve_at(st, plan, period, rep_id, k, out->to_next_tier, &t, err)))
+			if ((rc = solve_at(st, plan, period, rep_id, k, out->to_next_tier, m, &t,
+			                   err)))
 				return rc;
 			out->next_tier_earned.units = t.earned;
 		}
@@ -242,7 +248,7 @@ int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
 	/* bisection on cents: find hi that earns it, then the least such amount */
 	int64_t lo = 0, hi = 100 * SPM_MONEY_ONE;
 	for (;;) {
-		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){hi}, &e, err)))
+		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){hi}, m, &e, err)))
 			return rc;
 		if (e.earned >= payout.units)
 			break;
@@ -256,7 +262,7 @@ int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
 		mid -= mid % (SPM_MONEY_ONE / 100);
 		if (mid <= lo)
 			break;
-		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){mid}, &e, err)))
+		if ((rc = solve_at(st, plan, period, rep_id, k, (spm_money){mid}, m, &e, err)))
 			return rc;
 		if (e.earned >= payout.units)
 			hi = mid;
@@ -266,4 +272,13 @@ int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
 	out->reachable = true;
 	out->more.units = hi;
 	return SPM_OK;
+}
+
+int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period, const char *rep_id,
+              const char *component, spm_money payout, spm_solve_result *out, spm_error *err)
+{
+	run_measures measures = {0}; /* the rep's sales are read once, then reused */
+	int rc = solve(st, plan, period, rep_id, component, payout, out, &measures, err);
+	spm_run_measures_free(&measures);
+	return rc;
 }

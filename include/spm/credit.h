@@ -102,9 +102,10 @@ int spm_credit_deal_rows(spm_store *st, int64_t *first, int64_t *last, spm_error
  * Calls fn for every credit the query's rule gives in [first, last] to every rep or, with rep_id
  * not NULL, to that rep only, ordered by rep, date, deal, role and (role team) via_rep, ids
  * compared byte by byte. The call for one rep gives exactly that rep's lines of the call for all
- * reps, in the same order; it is meant for explaining one rep, and reaches that rep's rows through
- * indexes (credits by rep, deals by rep, reps by manager) instead of reading the whole range.
- * The call for all reps reads the range once per role and sorts what it gives. Reps are credited
+ * reps, in the same order; it is meant for one rep's questions (solve), and reaches that rep's
+ * splits and team through indexes (credits by rep, reps by manager); the deals a rep owns are
+ * found by reading the range, as no index on deals by rep is kept (it would slow every import).
+ * The call for all reps reads the range once (owner and split lines in one pass). Reps are credited
  * whatever their hire and end dates: whom to pay is the run's choice.
  *
  * Returns SPM_OK, fn's non-zero return, or a negative status: SPM_EUSAGE when q, its rule or fn is
