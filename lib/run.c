@@ -2143,13 +2143,19 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 	                               " AND period_last = ?2",
 	                               first, last, NULL, err)))
 		goto fail;
-	/* the previous run of the open period goes, with its lines, credits and ledger */
-	if ((rc = exec_bound(st,
-	                     "DELETE FROM ledger WHERE run_id IN (SELECT run_id FROM runs"
-	                     " WHERE period_first = ?1 AND period_last = ?2)",
-	                     first, last, NULL, err)) ||
-	    (rc = exec_bound(st, "DELETE FROM runs WHERE period_first = ?1 AND period_last = ?2",
-	                     first, last, NULL, err)) ||
+	/*
+	 * The previous run of the open period goes, with its lines and ledger. A lone dry run keeps
+	 * it (nothing reads a period's own run while paying it, and all is rolled back): solve makes
+	 * dozens. Dry runs nested in a span (simulate) replace it, as later periods read it.
+	 */
+	bool replace = !mode->dry || mode->nested;
+	if ((replace &&
+	     ((rc = exec_bound(st,
+	                       "DELETE FROM ledger WHERE run_id IN (SELECT run_id FROM runs"
+	                       " WHERE period_first = ?1 AND period_last = ?2)",
+	                       first, last, NULL, err)) ||
+	      (rc = exec_bound(st, "DELETE FROM runs WHERE period_first = ?1 AND period_last = ?2",
+	                       first, last, NULL, err)))) ||
 	    (rc = insert_run(st, period, &r.run_id, err)))
 		goto fail;
 	sum->run_id = dry ? 0 : r.run_id;
