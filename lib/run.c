@@ -1354,10 +1354,13 @@ static int pay_components(run *r, seat *s, spm_earned *earned, spm_money *total)
 			                     "weighted attainment out of range");
 		spm_rate_format(a, sizeof a, earned[k].attainment, true);
 		spm_rate_format(w, sizeof w, p->components[k].weight, true);
-		if (spm_buf_printf(&r->explain,
-		                   "%s{\"component\":\"%s\",\"attainment\":\"%s\","
-		                   "\"weight\":\"%s\"}",
-		                   k ? "," : "", p->components[k].name, a, w))
+		const char *name = p->components[k].name;
+		if (spm_buf_append_str(&r->explain, k ? ",{" : "{") ||
+		    spm_buf_append_str(&r->explain, "\"component\":") ||
+		    spm_buf_append_json_string(&r->explain, name, strlen(name)) ||
+		    spm_buf_json_member(&r->explain, "attainment", a) ||
+		    spm_buf_json_member(&r->explain, "weight", w) ||
+		    spm_buf_append_char(&r->explain, '}'))
 			return nomem(r->err);
 	}
 	spm_money target = p->curve.has_target ? p->curve.target : p->target_incentive;
@@ -1419,8 +1422,10 @@ static int pay_bonuses(run *r, seat *s, const spm_earned *earned, spm_money *tot
 		if (b->component) {
 			char v[SPM_NUM_BUFSZ];
 			spm_rate_format(v, sizeof v, b->min_attainment, true);
-			if (spm_buf_printf(&r->explain, ",\"when\":\"%s attainment at least %s\"",
-			                   b->component, v))
+			if (spm_buf_append_str(&r->explain, ",\"when\":") ||
+			    spm_buf_append_json_string(&r->explain, b->component,
+			                               strlen(b->component)) ||
+			    spm_buf_json_member(&r->explain, "at_least", v))
 				return nomem(r->err);
 		}
 		if ((rc = explain_close(r)))

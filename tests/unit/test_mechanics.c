@@ -855,6 +855,32 @@ static void test_plan_versions(void **state)
 	spm_plan_free(b);
 }
 
+/* Names from the plan are escaped in the stored explanations: every one is valid JSON. */
+static void test_explain_json(void **state)
+{
+	spm_store *st = *state;
+	teststore_load(st, SPM_KIND_DEALS,
+	               "deal_id,rep_id,amount,status,close_date\nA,r1,1000,won,2026-03-02\n");
+	teststore_load(st, SPM_KIND_QUOTAS, "rep_id,period,amount\nr1,2026-03,1000\n");
+	teststore_load(st, SPM_KIND_ASSIGNMENTS, "rep_id,plan,from\nr1,p,2026-01-01\n");
+	run_ok(st, HEAD("month", "target_incentive: 100\ncurve_on: weighted\n"
+	                         "curve: {points: [{attainment: 0%, payout: 0%},"
+	                         " {attainment: 100%, payout: 100%}]}\n"
+	                         "components:\n  - {name: 'say \"hi\"\\n', weight: 100%,"
+	                         " quota: bookings}\n"
+	                         "bonuses:\n  - {name: 'b\"', amount: 5,"
+	                         " when: {component: 'say \"hi\"\\n', attainment: 50%}}\n"),
+	       "2026-03");
+	assert_int_equal(query_int(st, "SELECT count(*) FROM payout_lines"), 2);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM payout_lines WHERE json_valid(explain)"
+	                               " AND json_valid(coalesce(credits, '[]'))"),
+	                 2);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM payout_lines WHERE"
+	                               " json_extract(explain, '$.components[0].component')"
+	                               " = 'say \"hi\"' || char(92) || 'n'"),
+	                 1);
+}
+
 /* A dry run writes the lines a run would store, and keeps nothing. */
 static void test_dry_run(void **state)
 {
@@ -896,7 +922,7 @@ int main(void)
 	    T(test_solve),         T(test_simulate),
 	    T(test_leaver),        T(test_proration), T(test_currency),
 	    T(test_roles),         T(test_negative_and_adjustments),
-	    T(test_year_to_date),  T(test_plan_versions),
+	    T(test_year_to_date),  T(test_plan_versions), T(test_explain_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
