@@ -961,7 +961,7 @@ static int explain_line(void *ctx, const spm_payout_line *l)
 
 	if (x->deal) {
 		bool fed;
-		if ((rc = spm_payout_line_has_deal(x->st, x->run_id, l, x->deal, &fed, &x->out->err)))
+		if ((rc = spm_payout_line_has_deal(x->st, l, x->deal, &fed, &x->out->err)))
 			return rc;
 		if (!fed)
 			return SPM_OK;
@@ -992,7 +992,7 @@ static int explain_line(void *ctx, const spm_payout_line *l)
 			              x->out->err.message);
 		return rc;
 	}
-	return spm_payout_credits_each(x->st, x->run_id, l, x->deal, explain_credit, x,
+	return spm_payout_credits_each(x->st, l, x->deal, explain_credit, x,
 	                               &x->out->err);
 }
 

@@ -332,14 +332,12 @@ static int prepare_credits(spm_store *st, spm_stmt **s, const char *select, cons
 	return SPM_OK;
 }
 
-int spm_payout_credits_each(spm_store *st, int64_t run_id, const spm_payout_line *line,
-                            const char *deal_id, spm_payout_credit_fn fn, void *ctx,
-                            spm_error *err)
+int spm_payout_credits_each(spm_store *st, const spm_payout_line *line, const char *deal_id,
+                            spm_payout_credit_fn fn, void *ctx, spm_error *err)
 {
 	spm_stmt *s = NULL;
 	int rc;
 
-	(void)run_id; /* a line's id names it in every run */
 	if ((rc = prepare_credits(st, &s,
 	                          "deal_id, role, share, date, amount, currency, converted",
 	                          " ORDER BY date, deal_id, role", line, deal_id, err)))
@@ -360,8 +358,8 @@ int spm_payout_credits_each(spm_store *st, int64_t run_id, const spm_payout_line
 	return rc == SPM_DONE ? SPM_OK : rc;
 }
 
-int spm_payout_line_has_deal(spm_store *st, int64_t run_id, const spm_payout_line *line,
-                             const char *deal_id, bool *fed, spm_error *err)
+int spm_payout_line_has_deal(spm_store *st, const spm_payout_line *line, const char *deal_id,
+                             bool *fed, spm_error *err)
 {
 	spm_stmt *s = NULL;
 	int rc;
@@ -376,7 +374,6 @@ int spm_payout_line_has_deal(spm_store *st, int64_t run_id, const spm_payout_lin
 			return SPM_OK;
 		}
 	}
-	(void)run_id;
 	if ((rc = prepare_credits(st, &s, "count(*)", "", line, deal_id, err)))
 		return rc;
 	if ((rc = spm_stmt_step(s, err)) == SPM_ROW) {

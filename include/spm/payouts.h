@@ -131,21 +131,20 @@ typedef struct spm_payout_credit {
 typedef int (*spm_payout_credit_fn)(void *ctx, const spm_payout_credit *credit);
 
 /*
- * Calls fn for each credit of `line` (of run `run_id`), or only those of deal_id when it is not
+ * Calls fn for each credit of `line`, or only those of deal_id when it is not
  * NULL, ordered by date, deal and role: the credits the run kept with the line (commissions,
  * overrides, per-deal bonuses; a weighted curve's line has all its components'). Returns SPM_OK,
  * fn's non-zero value, or a store failure.
  */
-int spm_payout_credits_each(spm_store *st, int64_t run_id, const spm_payout_line *line,
-                            const char *deal_id, spm_payout_credit_fn fn, void *ctx,
-                            spm_error *err);
+int spm_payout_credits_each(spm_store *st, const spm_payout_line *line, const char *deal_id,
+                            spm_payout_credit_fn fn, void *ctx, spm_error *err);
 
 /*
  * Whether deal_id fed `line`: it has a credit behind the line, or the line's reference names it
  * (is the deal id, or ends in ":" and the deal id). *fed is set. Returns SPM_OK or a store failure.
  */
-int spm_payout_line_has_deal(spm_store *st, int64_t run_id, const spm_payout_line *line,
-                             const char *deal_id, bool *fed, spm_error *err);
+int spm_payout_line_has_deal(spm_store *st, const spm_payout_line *line, const char *deal_id,
+                             bool *fed, spm_error *err);
 
 /*
  * One entry of a line's explanation. Scalars give their text (a string unquoted, true, false,

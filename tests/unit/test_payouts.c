@@ -126,6 +126,23 @@ static int setup(void **state)
 	return 0;
 }
 
+/* A run's plan is read back by its hash, to run it again; an unknown hash is refused. */
+static void test_plan_text(void **state)
+{
+	spm_store *st = *state;
+	char *text = NULL;
+	size_t len = 99;
+	spm_error err;
+	assert_int_equal(spm_plan_text_read(st, HASH_AE, &text, &len, &err), SPM_OK);
+	assert_string_equal(text, "plan: ae");
+	assert_int_equal(len, 8);
+	free(text);
+	assert_int_equal(spm_plan_text_read(st, "beef", &text, &len, &err), SPM_EDATA);
+	assert_string_equal(err.message, "no plan with hash 'beef' in the store");
+	assert_null(text);
+	assert_int_equal(len, 0);
+}
+
 static void test_run_info(void **state)
 {
 	spm_store *st = *state;
@@ -272,9 +289,9 @@ static int on_line(void *ctx, const spm_payout_line *l)
 	spm_error err;
 	if (l->line_id != o->id)
 		return 0;
-	o->rc = spm_payout_credits_each(o->st, 1, l, o->deal, gather_credit, o, &err);
+	o->rc = spm_payout_credits_each(o->st, l, o->deal, gather_credit, o, &err);
 	if (o->rc == SPM_OK && o->deal)
-		o->rc = spm_payout_line_has_deal(o->st, 1, l, o->deal, &o->fed, &err);
+		o->rc = spm_payout_line_has_deal(o->st, l, o->deal, &o->fed, &err);
 	return 0;
 }
 
@@ -691,6 +708,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_run_info, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_plan_text, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_lines_order, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_line_fields, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_credits, setup, teststore_teardown),
