@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rounding.h"
+#include "stmtutil.h"
 #include "util.h"
 
 const char *spm_credit_role_name(spm_credit_role role)
@@ -314,13 +315,6 @@ static int bind_words(spm_stmt *s, const spm_plan_words *w, int *param)
 	return rc;
 }
 
-static int bind_date(spm_stmt *s, int param, spm_date d)
-{
-	char text[SPM_DATE_BUFSZ];
-	spm_date_format(text, sizeof text, d);
-	return spm_stmt_bind_text(s, param, text, strlen(text));
-}
-
 /* An attribute's JSON path, bound as a value: $."name". */
 static int bind_path(spm_stmt *s, int param, const char *name)
 {
@@ -348,8 +342,8 @@ static int bind_query(spm_stmt *s, const spm_credit_query *q)
 		if (rule->window_to.days < to.days)
 			to = rule->window_to;
 	}
-	if ((rc = bind_date(s, P_FROM, from)) || (rc = bind_date(s, P_TO, to)) ||
-	    (rc = bind_date(s, P_LAST, q->last)))
+	if ((rc = spm_bind_date(s, P_FROM, from)) || (rc = spm_bind_date(s, P_TO, to)) ||
+	    (rc = spm_bind_date(s, P_LAST, q->last)))
 		return rc;
 	if (q->rep_id && (rc = spm_stmt_bind_text(s, P_REP, q->rep_id, strlen(q->rep_id))))
 		return rc;

@@ -7,6 +7,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "spm/attainment.h"
+
 static int range(spm_error *err, const char *what)
 {
 	return spm_error_set(err, SPM_ERANGE, "%s out of range", what);
@@ -14,12 +16,8 @@ static int range(spm_error *err, const char *what)
 
 int spm_pay_attainment(const spm_measured *m, spm_rate *out, spm_error *err)
 {
-	out->units = 0;
-	if (!m->has_quota || m->quota.units <= 0)
-		return SPM_OK;
-	if (spm_rate_ratio(out, m->base, m->quota, SPM_ROUND_DOWN))
-		return range(err, "attainment");
-	return SPM_OK;
+	/* the one definition of attainment, shared with spm-quota's reports */
+	return spm_attainment_ratio(m->base, m->has_quota ? m->quota : (spm_money){0}, out, err);
 }
 
 /* The highest multiplier whose attainment is reached, or NULL. */

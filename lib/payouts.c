@@ -13,16 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stmtutil.h"
 #include "util.h"
 
 static int oom(spm_error *err)
 {
 	return spm_error_set(err, SPM_ENOMEM, "out of memory");
-}
-
-static int bind_str(spm_stmt *s, int idx, const char *v)
-{
-	return v ? spm_stmt_bind_text(s, idx, v, strlen(v)) : spm_stmt_bind_null(s, idx);
 }
 
 /* Column text, or NULL for SQL NULL. */
@@ -236,7 +232,7 @@ int spm_rep_lookup(spm_store *st, const char *rep_id, char **name, spm_error *er
 		*name = NULL;
 	if ((rc = spm_stmt_prepare(st, &s, "SELECT name FROM reps WHERE rep_id = ?1", err)))
 		return rc;
-	if (bind_str(s, 1, rep_id)) {
+	if (spm_bind_str(s, 1, rep_id)) {
 		spm_stmt_finalize(s);
 		return oom(err);
 	}
@@ -274,7 +270,7 @@ int spm_payout_lines_each(spm_store *st, int64_t run_id, const char *rep_id,
 	    err);
 	if (rc)
 		return rc;
-	if (spm_stmt_bind_int64(s, 1, run_id) || bind_str(s, 2, rep_id)) {
+	if (spm_stmt_bind_int64(s, 1, run_id) || spm_bind_str(s, 2, rep_id)) {
 		spm_stmt_finalize(s);
 		return oom(err);
 	}
@@ -324,7 +320,7 @@ static int prepare_credits(spm_store *st, spm_stmt **s, const char *select, cons
 	         select, order);
 	if ((rc = spm_stmt_prepare(st, s, sql, err)))
 		return rc;
-	if (spm_stmt_bind_int64(*s, 1, line->line_id) || bind_str(*s, 2, deal_id)) {
+	if (spm_stmt_bind_int64(*s, 1, line->line_id) || spm_bind_str(*s, 2, deal_id)) {
 		spm_stmt_finalize(*s);
 		*s = NULL;
 		return oom(err);
@@ -921,7 +917,7 @@ int spm_plan_text_read(spm_store *st, const char *hash, char **text, size_t *len
 	*len = 0;
 	if ((rc = spm_stmt_prepare(st, &s, "SELECT text FROM plans WHERE plan_hash = ?1", err)))
 		return rc;
-	if (bind_str(s, 1, hash)) {
+	if (spm_bind_str(s, 1, hash)) {
 		spm_stmt_finalize(s);
 		return oom(err);
 	}

@@ -160,8 +160,8 @@ static int restate(run *r, const spm_run_plan *rp, const char *hash, const spm_f
 		    " GROUP BY rep_id HAVING sum(amount) <> 0 ORDER BY rep_id",
 		    r->err);
 	if (!rc &&
-	    (spm_stmt_bind_int64(s, 1, sub.run_id) || bind_str(s, 2, rp->plan->name) ||
-	     bind_str(s, 3, out->period) || bind_date(s, 4, q->first) || bind_date(s, 5, q->last)))
+	    (spm_stmt_bind_int64(s, 1, sub.run_id) || spm_bind_str(s, 2, rp->plan->name) ||
+	     spm_bind_str(s, 3, out->period) || spm_bind_date(s, 4, q->first) || spm_bind_date(s, 5, q->last)))
 		rc = nomem(r->err);
 	while (!rc && (rc = spm_stmt_step(s, r->err)) == SPM_ROW)
 		rc = restated_add(r, out, spm_stmt_text(s, 0, NULL),
@@ -236,8 +236,8 @@ static int pay_adjustments(run *r)
 	    r->err);
 	if (rc)
 		return rc;
-	if (bind_date(q, 1, r->period->first) || spm_stmt_bind_int64(q, 2, r->run_id) ||
-	    bind_date(q, 3, r->period->last))
+	if (spm_bind_date(q, 1, r->period->first) || spm_stmt_bind_int64(q, 2, r->run_id) ||
+	    spm_bind_date(q, 3, r->period->last))
 		rc = nomem(r->err);
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		const char *id = spm_stmt_text(q, 0, NULL), *rep = spm_stmt_text(q, 1, NULL);
@@ -251,14 +251,14 @@ static int pay_adjustments(run *r)
 		feed_int(r, amount.units);
 		spm_stmt_reset(s);
 		rc = spm_stmt_bind_int64(s, 1, r->run_id);
-		rc |= bind_str(s, 2, rep);
+		rc |= spm_bind_str(s, 2, rep);
 		rc |=
 		    spm_stmt_bind_null(s, 3) | spm_stmt_bind_null(s, 4) | spm_stmt_bind_null(s, 5);
-		rc |= bind_str(s, 6, "adjustment");
+		rc |= spm_bind_str(s, 6, "adjustment");
 		rc |= spm_stmt_bind_int64(s, 7, amount.units);
-		rc |= bind_str(s, 8, cur);
+		rc |= spm_bind_str(s, 8, cur);
 		rc |= spm_stmt_bind_null(s, 9) | spm_stmt_bind_null(s, 10);
-		rc |= bind_str(s, 11, id) | bind_str(s, 12, reason) | bind_str(s, 13, "{}");
+		rc |= spm_bind_str(s, 11, id) | spm_bind_str(s, 12, reason) | spm_bind_str(s, 13, "{}");
 		if (rc) {
 			rc = nomem(r->err);
 			break;
@@ -289,7 +289,7 @@ static int insert_run(spm_store *st, const spm_period *period, int64_t *run_id, 
 	if (rc)
 		return rc;
 	spm_period_format(name, sizeof name, period);
-	if (bind_str(s, 1, name) || bind_date(s, 2, period->first) || bind_date(s, 3, period->last))
+	if (spm_bind_str(s, 1, name) || spm_bind_date(s, 2, period->first) || spm_bind_date(s, 3, period->last))
 		rc = nomem(err);
 	else if ((rc = spm_stmt_step(s, err)) == SPM_ROW) {
 		*run_id = spm_stmt_int64(s, 0);
@@ -363,8 +363,8 @@ static int store_plan(spm_store *st, const spm_run_plan *rp, char hash[65], int6
 	if (rc)
 		return rc;
 	rc = spm_stmt_bind_text(s, 1, hash, 64);
-	rc |= bind_str(s, 2, rp->plan->name);
-	rc |= bind_str(s, 3, rp->plan->source);
+	rc |= spm_bind_str(s, 2, rp->plan->name);
+	rc |= spm_bind_str(s, 3, rp->plan->source);
 	rc |= spm_stmt_bind_text(s, 4, rp->text, rp->len);
 	if (rc)
 		rc = nomem(err);

@@ -17,6 +17,7 @@
 #include "spm/fx.h"
 #include "spm/sha256.h"
 #include "spm/store.h"
+#include "stmtutil.h"
 #include "util.h"
 
 #define SPM_RUN_MAX_GROUP 16 /* components measured by one pass over the store, at most */
@@ -121,18 +122,6 @@ static inline void feed_int(run *r, int64_t v)
 	for (int i = 0; i < 8; i++)
 		b[i] = (unsigned char)(u >> (8 * i));
 	spm_sha256_update(&r->inputs, b, sizeof b);
-}
-
-static inline int bind_date(spm_stmt *s, int i, spm_date d)
-{
-	char buf[SPM_DATE_BUFSZ];
-	size_t n = spm_date_format(buf, sizeof buf, d);
-	return spm_stmt_bind_text(s, i, buf, n);
-}
-
-static inline int bind_str(spm_stmt *s, int i, const char *v)
-{
-	return v ? spm_stmt_bind_text(s, i, v, strlen(v)) : spm_stmt_bind_null(s, i);
 }
 
 /* run_measure.c */

@@ -18,18 +18,6 @@
 #include "spm/credit.h"
 #include "spm/rates.h"
 
-static int read_date(spm_stmt *s, int col, spm_date *out, bool *has, spm_error *err)
-{
-	size_t n;
-	*has = !spm_stmt_is_null(s, col);
-	if (!*has)
-		return SPM_OK;
-	const char *t = spm_stmt_text(s, col, &n);
-	if (spm_date_parse(out, t, n, NULL, NULL))
-		return spm_error_set(err, SPM_ESTORE, "the store holds a bad date: '%s'", t);
-	return SPM_OK;
-}
-
 /* ---- the seats ------------------------------------------------------------------------------ */
 
 void spm_run_seats_free(run *r)
@@ -100,10 +88,10 @@ static int add_assignment(run *r, spm_stmt *q, size_t *cap)
 	int rc;
 	const char *rep = spm_stmt_text(q, 0, NULL);
 
-	if ((rc = read_date(q, 1, &from, &has, r->err)) ||
-	    (rc = read_date(q, 2, &to, &has_to, r->err)) ||
-	    (rc = read_date(q, 3, &hire, &has_hire, r->err)) ||
-	    (rc = read_date(q, 4, &end, &has_end, r->err)))
+	if ((rc = spm_column_date(q, 1, &from, &has, r->err)) ||
+	    (rc = spm_column_date(q, 2, &to, &has_to, r->err)) ||
+	    (rc = spm_column_date(q, 3, &hire, &has_hire, r->err)) ||
+	    (rc = spm_column_date(q, 4, &end, &has_end, r->err)))
 		return rc;
 	/* the span on the plan within the whole window, bounded by the plan and the employment */
 	spm_date lo = from, hi = has_to ? to : w->last;
@@ -170,8 +158,8 @@ int spm_run_load_seats(run *r)
 	    r->err);
 	if (rc)
 		return rc;
-	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->window.first) ||
-	    bind_date(q, 3, r->period->last) || bind_str(q, 4, r->only_rep))
+	if (spm_bind_str(q, 1, r->plan->name) || spm_bind_date(q, 2, r->window.first) ||
+	    spm_bind_date(q, 3, r->period->last) || spm_bind_str(q, 4, r->only_rep))
 		rc = nomem(r->err);
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW)
 		rc = add_assignment(r, q, &cap);
@@ -689,8 +677,8 @@ static int quota_pass(run *r, size_t k)
 	         " ORDER BY scope_id",
 	         r->err)))
 		return rc;
-	if (bind_date(q, 1, r->window.first) || bind_str(q, 2, c->quota) ||
-	    bind_date(q, 3, r->window.last))
+	if (spm_bind_date(q, 1, r->window.first) || spm_bind_str(q, 2, c->quota) ||
+	    spm_bind_date(q, 3, r->window.last))
 		rc = nomem(r->err);
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
@@ -737,8 +725,8 @@ static int paid_pass(run *r)
 	    r->err);
 	if (rc)
 		return rc;
-	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->window.first) ||
-	    bind_date(q, 3, r->period->first))
+	if (spm_bind_str(q, 1, r->plan->name) || spm_bind_date(q, 2, r->window.first) ||
+	    spm_bind_date(q, 3, r->period->first))
 		rc = nomem(r->err);
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));
@@ -770,7 +758,7 @@ static int balance_pass(run *r)
 	    r->err);
 	if (rc)
 		return rc;
-	if (bind_str(q, 1, r->plan->name) || bind_date(q, 2, r->period->first))
+	if (spm_bind_str(q, 1, r->plan->name) || spm_bind_date(q, 2, r->period->first))
 		rc = nomem(r->err);
 	while ((rc == SPM_OK || rc == SPM_ROW) && (rc = spm_stmt_step(q, r->err)) == SPM_ROW) {
 		seat *s = seat_of(r, spm_stmt_text(q, 0, NULL));

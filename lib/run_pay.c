@@ -50,17 +50,17 @@ static int emit(run *r, seat *s, const line *l, spm_money *total)
 		                     s->rep);
 	spm_stmt_reset(q);
 	rc = spm_stmt_bind_int64(q, 1, r->run_id);
-	rc |= bind_str(q, 2, s->rep);
+	rc |= spm_bind_str(q, 2, s->rep);
 	rc |= spm_stmt_bind_text(q, 3, r->hash, 64);
-	rc |= bind_str(q, 4, p->name);
-	rc |= bind_str(q, 5, l->component);
-	rc |= bind_str(q, 6, l->kind);
+	rc |= spm_bind_str(q, 4, p->name);
+	rc |= spm_bind_str(q, 5, l->component);
+	rc |= spm_bind_str(q, 6, l->kind);
 	rc |= spm_stmt_bind_int64(q, 7, l->amount.units);
 	rc |= spm_stmt_bind_text(q, 8, p->currency, 3);
 	rc |= l->m ? spm_stmt_bind_int64(q, 9, l->m->base.units) : spm_stmt_bind_null(q, 9);
 	rc |= l->e ? spm_stmt_bind_int64(q, 10, l->e->capped.units) : spm_stmt_bind_null(q, 10);
-	rc |= bind_str(q, 11, l->reference);
-	rc |= bind_str(q, 12, l->reason);
+	rc |= spm_bind_str(q, 11, l->reference);
+	rc |= spm_bind_str(q, 12, l->reason);
 	rc |= spm_stmt_bind_text(q, 13, r->explain.data, r->explain.len);
 	if (l->credited) {
 		size_t at = (size_t)(s - r->seats);
@@ -94,14 +94,14 @@ static int ledger(run *r, seat *s, const char *kind, spm_money amount, const cha
 		return SPM_OK;
 	spm_period_format(name, sizeof name, r->period);
 	spm_stmt_reset(q);
-	rc = bind_str(q, 1, s->rep);
-	rc |= bind_str(q, 2, name);
-	rc |= bind_str(q, 3, kind);
+	rc = spm_bind_str(q, 1, s->rep);
+	rc |= spm_bind_str(q, 2, name);
+	rc |= spm_bind_str(q, 3, kind);
 	rc |= spm_stmt_bind_int64(q, 4, amount.units);
 	rc |= spm_stmt_bind_text(q, 5, r->plan->currency, 3);
 	rc |= spm_stmt_bind_int64(q, 6, r->run_id);
-	rc |= bind_str(q, 7, note);
-	rc |= bind_str(q, 8, r->plan->name);
+	rc |= spm_bind_str(q, 7, note);
+	rc |= spm_bind_str(q, 8, r->plan->name);
 	if (rc)
 		return nomem(r->err);
 	return (rc = spm_stmt_step(q, r->err)) < 0 ? rc : SPM_OK;
@@ -402,8 +402,8 @@ int spm_run_clawbacks_open(run *r)
 	    r->err);
 	if (rc)
 		return rc;
-	if (bind_str(r->claw, 1, p->name) || bind_date(r->claw, 2, r->period->first) ||
-	    bind_date(r->claw, 3, r->period->last) || bind_date(r->claw, 4, r->window.first) ||
+	if (spm_bind_str(r->claw, 1, p->name) || spm_bind_date(r->claw, 2, r->period->first) ||
+	    spm_bind_date(r->claw, 3, r->period->last) || spm_bind_date(r->claw, 4, r->window.first) ||
 	    spm_stmt_bind_int64(r->claw, 5, p->clawback_days))
 		return nomem(r->err);
 	r->claw_rc = spm_stmt_step(r->claw, r->err);

@@ -1,0 +1,473 @@
+/*
+ * attainment.c - credited bookings against quota, per rep and rolled up (see spm/attainment.h).
+ *
+ * One read of the credit lines over the widest span, bucketed per rep and span; one read of the
+ * quotas lying in it; then the roll-ups by walking each rep's chain of managers and territories.
+ */
+#include "spm/attainment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "quota_rows.h"
+#include "spm/credit.h"
+#include "spm/fx.h"
+#include "spm/org.h"
+
+#define NSPANS SPM_ATTAINMENT_MAX_SPANS
+
+int spm_attainment_ratio(spm_money credited, spm_money quota, spm_rate *out, spm_error *err)
+{
+	out->units = 0;
+	if (quota.units <= 0)
+		return SPM_OK;
+	if (spm_rate_ratio(out, credited, quota, SPM_ROUND_DOWN))
+		return spm_error_set(err, SPM_ERANGE, "attainment out of range");
+	return SPM_OK;
+}
+
+static const char *const level_names[SPM_LEVEL_COUNT] = {"rep", "manager", "team", "territory",
+                                                         "company"};
+
+const char *spm_level_name(spm_level level)
+{
+	return (unsigned)level < SPM_LEVEL_COUNT ? level_names[level] : "?";
+}
+
+int spm_level_parse(const char *word)
+{
+	for (int i = 0; i < SPM_LEVEL_COUNT; i++)
+		if (strcmp(word, level_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* One rep's or one group's figures for one span. */
+typedef struct figures {
+	spm_money credited; /* reps: all their lines; groups: owner and split lines of their reps */
+	spm_money quota;    /* reps: their own; groups: their own stored one */
+	spm_money expected;
+	bool has_quota;
+	spm_money ic_quota, ic_expected; /* groups: sums over their individual contributors */
+	bool has_ic_quota;
+} figures;
+
+typedef struct job {
+	const spm_attainment_query *q;
+	spm_store *st;
+	spm_org *org;
+	spm_fx *fx;
+	const char *currency;
+	spm_rounding mode;
+	spm_date to[NSPANS];
+	spm_error *err;
+	/* per rep, per span */
+	figures *rep;
+	spm_money *rev; /* owner and split lines only: what the rep adds to a roll-up */
+	bool *seen;     /* a credit or a quota */
+	/* groups */
+	char **teams;
+	size_t nteams;
+	figures *mgr, *team, *terr, company[NSPANS];
+	size_t *mgr_ics, *team_ics, *terr_ics, company_ics;
+	bool *rep_shown;
+} job;
+
+static int range_error(job *j, const char *what)
+{
+	return spm_error_set(j->err, SPM_ERANGE, "%s out of range", what);
+}
+
+static int add(job *j, spm_money *acc, spm_money v)
+{
+	return spm_money_add(acc, *acc, v) ? range_error(j, "a sum") : SPM_OK;
+}
+
+static int on_credit(void *ctx, const spm_credit_line *l)
+{
+	job *j = ctx;
+	size_t i = spm_org_rep_find(j->org, l->rep_id);
+	if (i == SPM_ORG_NONE)
+		return SPM_OK;
+	spm_money amount = l->amount;
+	int rc;
+	if (l->currency && strcmp(l->currency, j->currency) != 0 &&
+	    (rc = spm_fx_convert(j->fx, amount, l->currency, j->currency, l->date, j->mode, &amount,
+	                         j->err)))
+		return rc;
+	bool revenue = l->role == SPM_ROLE_OWNER || l->role == SPM_ROLE_SPLIT;
+	for (size_t s = 0; s < j->q->nspans; s++) {
+		if (l->date.days < j->q->spans[s].first.days || l->date.days > j->to[s].days)
+			continue;
+		figures *f = &j->rep[i * NSPANS + s];
+		if ((rc = add(j, &f->credited, amount)) ||
+		    (revenue && (rc = add(j, &j->rev[i * NSPANS + s], amount))))
+			return rc;
+		j->seen[i] = true;
+	}
+	return SPM_OK;
+}
+
+static int read_credits(job *j)
+{
+	spm_plan_credit fallback = {
+	    .statuses = 1u << 1,
+	    .date = SPM_DATE_CLOSE,
+	    .roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT | SPM_CREDIT_OVERLAY,
+	};
+	spm_date lo = j->q->spans[0].first, hi = j->to[0];
+	for (size_t s = 1; s < j->q->nspans; s++) {
+		if (j->q->spans[s].first.days < lo.days)
+			lo = j->q->spans[s].first;
+		if (j->to[s].days > hi.days)
+			hi = j->to[s];
+	}
+	spm_credit_query cq = {
+	    .rule = j->q->rule ? j->q->rule : &fallback,
+	    .first = lo,
+	    .last = hi,
+	    .mode = j->mode,
+	    .any_order = true,
+	};
+	return spm_credits_ex(j->st, &cq, on_credit, j, j->err);
+}
+
+/* The quota and expected figure of one scope's rows for span s, into f. */
+static int span_quota(job *j, const spm_quota_rows *qr, size_t a, size_t b, size_t s, figures *f)
+{
+	spm_quota_span out;
+	int rc = spm_quota_rows_span(qr, a, b, &j->q->spans[s], j->to[s],
+	                             j->q->pacing == SPM_PACING_SEASONAL, j->fx, j->currency, j->mode,
+	                             &out, j->err);
+	if (rc == SPM_OK && out.has_quota) {
+		f->has_quota = true;
+		f->quota = out.quota;
+		f->expected = out.expected;
+	}
+	return rc;
+}
+
+static size_t team_find(const job *j, const char *team)
+{
+	size_t lo = 0, hi = j->nteams;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(j->teams[mid], team);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SPM_ORG_NONE;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect_teams(job *j)
+{
+	j->teams = malloc((j->org->nreps + 1) * sizeof *j->teams);
+	if (!j->teams)
+		return spm_error_set(j->err, SPM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < j->org->nreps; i++)
+		if (j->org->reps[i].team)
+			j->teams[j->nteams++] = (char *)j->org->reps[i].team;
+	qsort(j->teams, j->nteams, sizeof *j->teams, cmp_str);
+	size_t n = 0;
+	for (size_t i = 0; i < j->nteams; i++)
+		if (!n || strcmp(j->teams[n - 1], j->teams[i]) != 0)
+			j->teams[n++] = j->teams[i];
+	j->nteams = n;
+	return SPM_OK;
+}
+
+/* Every stored quota of the metric, by scope, into the reps' and groups' figures. */
+static int read_quotas(job *j)
+{
+	spm_quota_rows qr;
+	spm_date lo = j->q->spans[0].first, hi = j->q->spans[0].last;
+	for (size_t s = 1; s < j->q->nspans; s++) {
+		if (j->q->spans[s].first.days < lo.days)
+			lo = j->q->spans[s].first;
+		if (j->q->spans[s].last.days > hi.days)
+			hi = j->q->spans[s].last;
+	}
+	int rc = spm_quota_rows_load(j->st, j->q->metric ? j->q->metric : "bookings", lo, hi, &qr,
+	                             j->err);
+	if (rc)
+		return rc;
+	for (size_t a = 0, b; a < qr.n && !rc; a = b) {
+		for (b = a + 1; b < qr.n && qr.rows[b].scope == qr.rows[a].scope &&
+		                strcmp(qr.rows[b].id, qr.rows[a].id) == 0;
+		     b++)
+			;
+		figures *base = NULL;
+		size_t at = SPM_ORG_NONE;
+		switch (qr.rows[a].scope) {
+		case SPM_QUOTA_SCOPE_REP:
+			if ((at = spm_org_rep_find(j->org, qr.rows[a].id)) != SPM_ORG_NONE) {
+				base = j->org->reps[at].manages ? j->mgr : j->rep;
+				j->seen[at] = true;
+			}
+			break;
+		case SPM_QUOTA_SCOPE_TEAM:
+			if ((at = team_find(j, qr.rows[a].id)) != SPM_ORG_NONE)
+				base = j->team;
+			break;
+		case SPM_QUOTA_SCOPE_TERRITORY:
+			if ((at = spm_org_territory_find(j->org, qr.rows[a].id)) != SPM_ORG_NONE)
+				base = j->terr;
+			break;
+		}
+		for (size_t s = 0; base && s < j->q->nspans && !rc; s++)
+			rc = span_quota(j, &qr, a, b, s, &base[at * NSPANS + s]);
+	}
+	spm_quota_rows_free(&qr);
+	return rc;
+}
+
+/* Adds rep i's span figures into group g's. */
+static int roll(job *j, figures *g, size_t *ics, size_t i)
+{
+	const spm_org_rep *r = &j->org->reps[i];
+	int rc = SPM_OK;
+	if (!r->manages)
+		(*ics)++;
+	for (size_t s = 0; s < j->q->nspans && !rc; s++) {
+		const figures *f = &j->rep[i * NSPANS + s];
+		if ((rc = add(j, &g[s].credited, j->rev[i * NSPANS + s])) || r->manages ||
+		    !f->has_quota)
+			continue;
+		g[s].has_ic_quota = true;
+		if (!(rc = add(j, &g[s].ic_quota, f->quota)))
+			rc = add(j, &g[s].ic_expected, f->expected);
+	}
+	return rc;
+}
+
+static int roll_up(job *j)
+{
+	const spm_org *o = j->org;
+	int rc = SPM_OK;
+	for (size_t i = 0; i < o->nreps && !rc; i++) {
+		const spm_org_rep *r = &o->reps[i];
+		if (r->manages)
+			rc = roll(j, &j->mgr[i * NSPANS], &j->mgr_ics[i], i);
+		for (size_t m = r->manager_ix, steps = 0;
+		     !rc && m != SPM_ORG_NONE && m != i && steps < o->nreps;
+		     m = o->reps[m].manager_ix, steps++)
+			rc = roll(j, &j->mgr[m * NSPANS], &j->mgr_ics[m], i);
+		size_t t = r->team ? team_find(j, r->team) : SPM_ORG_NONE;
+		if (!rc && t != SPM_ORG_NONE)
+			rc = roll(j, &j->team[t * NSPANS], &j->team_ics[t], i);
+		for (size_t at = r->territory_ix, steps = 0;
+		     !rc && at != SPM_ORG_NONE && steps <= o->nterritories;
+		     at = o->territories[at].parent_ix, steps++)
+			rc = roll(j, &j->terr[at * NSPANS], &j->terr_ics[at], i);
+		if (!rc)
+			rc = roll(j, j->company, &j->company_ics, i);
+	}
+	return rc;
+}
+
+static bool rep_listed(const job *j, size_t i)
+{
+	if (j->org->reps[i].manages || !j->rep_shown[i])
+		return false;
+	if (j->seen[i])
+		return true;
+	for (size_t s = 0; s < j->q->nspans; s++)
+		if (spm_org_active(j->org, i, j->q->spans[s].first, j->to[s]))
+			return true;
+	return false;
+}
+
+/* Emits one row per span of one rep or group. */
+static int emit(job *j, spm_attainment_fn fn, void *ctx, spm_level level, const char *id,
+                const char *name, const figures *f, size_t reps, bool group)
+{
+	int rc = SPM_OK;
+	for (size_t s = 0; s < j->q->nspans && !rc; s++) {
+		spm_attainment_row row = {
+		    .level = level,
+		    .id = id,
+		    .name = name,
+		    .span = s,
+		    .from = j->q->spans[s].first,
+		    .to = j->to[s],
+		    .reps = reps,
+		    .credited = f[s].credited,
+		    .currency = j->currency,
+		};
+		if (group) {
+			row.has_reps_quota = f[s].has_ic_quota;
+			row.reps_quota = f[s].ic_quota;
+			row.quota_set = f[s].has_quota;
+		}
+		row.has_quota = f[s].has_quota || (group && f[s].has_ic_quota);
+		row.quota = f[s].has_quota ? f[s].quota : f[s].ic_quota;
+		row.expected = f[s].has_quota ? f[s].expected : f[s].ic_expected;
+		if (!row.has_quota)
+			row.expected = (spm_money){0};
+		if (spm_money_sub(&row.gap, row.quota, row.credited))
+			return range_error(j, "the gap");
+		if ((rc = spm_attainment_ratio(row.credited, row.quota, &row.attainment, j->err)) ||
+		    (rc = spm_attainment_ratio(row.credited, row.expected, &row.pace, j->err)))
+			return rc;
+		rc = fn(ctx, &row);
+	}
+	return rc;
+}
+
+static bool group_shown(const job *j, size_t i, spm_level level, size_t at)
+{
+	const spm_org *o = j->org;
+	const spm_org_rep *r = &o->reps[i];
+	if (!j->rep_shown[i])
+		return false;
+	switch (level) {
+	case SPM_LEVEL_MANAGER:
+		return i == at || spm_org_below(o, i, at);
+	case SPM_LEVEL_TEAM:
+		return r->team && strcmp(r->team, j->teams[at]) == 0;
+	case SPM_LEVEL_TERRITORY:
+		return spm_org_in_territory(o, i, at);
+	default:
+		return true;
+	}
+}
+
+static bool any_shown(const job *j, spm_level level, size_t at, bool filtered)
+{
+	if (!filtered)
+		return true;
+	for (size_t i = 0; i < j->org->nreps; i++)
+		if (group_shown(j, i, level, at))
+			return true;
+	return false;
+}
+
+static int emit_all(job *j, spm_attainment_fn fn, void *ctx, bool filtered)
+{
+	const spm_org *o = j->org;
+	unsigned levels = j->q->levels ? j->q->levels : 1u << SPM_LEVEL_REP;
+	int rc = SPM_OK;
+	if (levels & (1u << SPM_LEVEL_REP))
+		for (size_t i = 0; i < o->nreps && !rc; i++)
+			if (rep_listed(j, i))
+				rc = emit(j, fn, ctx, SPM_LEVEL_REP, o->reps[i].id, o->reps[i].name,
+				          &j->rep[i * NSPANS], 1, false);
+	if (levels & (1u << SPM_LEVEL_MANAGER))
+		for (size_t i = 0; i < o->nreps && !rc; i++)
+			if (o->reps[i].manages && any_shown(j, SPM_LEVEL_MANAGER, i, filtered))
+				rc = emit(j, fn, ctx, SPM_LEVEL_MANAGER, o->reps[i].id, o->reps[i].name,
+				          &j->mgr[i * NSPANS], j->mgr_ics[i], true);
+	if (levels & (1u << SPM_LEVEL_TEAM))
+		for (size_t t = 0; t < j->nteams && !rc; t++)
+			if (any_shown(j, SPM_LEVEL_TEAM, t, filtered))
+				rc = emit(j, fn, ctx, SPM_LEVEL_TEAM, j->teams[t], NULL,
+				          &j->team[t * NSPANS], j->team_ics[t], true);
+	if (levels & (1u << SPM_LEVEL_TERRITORY))
+		for (size_t t = 0; t < o->nterritories && !rc; t++)
+			if (any_shown(j, SPM_LEVEL_TERRITORY, t, filtered))
+				rc = emit(j, fn, ctx, SPM_LEVEL_TERRITORY, o->territories[t].id,
+				          o->territories[t].name, &j->terr[t * NSPANS], j->terr_ics[t],
+				          true);
+	if (!rc && (levels & (1u << SPM_LEVEL_COMPANY)))
+		rc = emit(j, fn, ctx, SPM_LEVEL_COMPANY, NULL, NULL, j->company, j->company_ics, true);
+	return rc;
+}
+
+/* Which reps the filters show; SPM_EDATA for a filter naming nothing in the store. */
+static int apply_filters(job *j, bool *filtered)
+{
+	const spm_attainment_query *q = j->q;
+	const spm_org *o = j->org;
+	size_t terr = SPM_ORG_NONE;
+	*filtered = q->team || q->territory || q->rep;
+	if (q->team && team_find(j, q->team) == SPM_ORG_NONE)
+		return spm_error_set(j->err, SPM_EDATA, "no team '%s' in the store", q->team);
+	if (q->territory && (terr = spm_org_territory_find(o, q->territory)) == SPM_ORG_NONE)
+		return spm_error_set(j->err, SPM_EDATA, "no territory '%s' in the store",
+		                     q->territory);
+	if (q->rep && spm_org_rep_find(o, q->rep) == SPM_ORG_NONE)
+		return spm_error_set(j->err, SPM_EDATA, "no rep '%s' in the store", q->rep);
+	for (size_t i = 0; i < o->nreps; i++) {
+		const spm_org_rep *r = &o->reps[i];
+		j->rep_shown[i] = (!q->team || (r->team && strcmp(r->team, q->team) == 0)) &&
+		                  (!q->territory || spm_org_in_territory(o, i, terr)) &&
+		                  (!q->rep || strcmp(r->id, q->rep) == 0);
+	}
+	return SPM_OK;
+}
+
+static int check_query(const spm_attainment_query *q, spm_error *err)
+{
+	if (!q || q->nspans == 0 || q->nspans > NSPANS)
+		return spm_error_set(err, SPM_EUSAGE, "attainment: 1 to %d spans", NSPANS);
+	for (size_t s = 0; s < q->nspans; s++)
+		if (q->spans[s].first.days > q->as_of.days)
+			return spm_error_set(err, SPM_EUSAGE,
+			                     "attainment: a span starts after the as-of date");
+	return SPM_OK;
+}
+
+static void job_free(job *j)
+{
+	free(j->rep);
+	free(j->rev);
+	free(j->seen);
+	free(j->teams);
+	free(j->mgr);
+	free(j->team);
+	free(j->terr);
+	free(j->mgr_ics);
+	free(j->team_ics);
+	free(j->terr_ics);
+	free(j->rep_shown);
+	spm_fx_close(j->fx);
+	spm_org_free(j->org);
+}
+
+int spm_attainment(spm_store *st, const spm_attainment_query *q, spm_attainment_fn fn, void *ctx,
+                   spm_error *err)
+{
+	int rc = check_query(q, err);
+	if (rc)
+		return rc;
+	if (!fn)
+		return spm_error_set(err, SPM_EUSAGE, "attainment: no row callback");
+	job j = {.q = q, .st = st, .err = err, .mode = q->mode ? q->mode : SPM_ROUND_HALF_UP};
+	for (size_t s = 0; s < q->nspans; s++)
+		j.to[s] = q->spans[s].last.days < q->as_of.days ? q->spans[s].last : q->as_of;
+	if ((rc = spm_org_load(st, &j.org, err)) || (rc = spm_fx_open(&j.fx, st, err)) ||
+	    (rc = collect_teams(&j))) {
+		job_free(&j);
+		return rc;
+	}
+	j.currency = q->currency ? q->currency : spm_fx_base(j.fx);
+	size_t nr = j.org->nreps + 1, nt = j.org->nterritories + 1;
+	j.rep = calloc(nr * NSPANS, sizeof *j.rep);
+	j.rev = calloc(nr * NSPANS, sizeof *j.rev);
+	j.seen = calloc(nr, sizeof *j.seen);
+	j.mgr = calloc(nr * NSPANS, sizeof *j.mgr);
+	j.team = calloc((j.nteams + 1) * NSPANS, sizeof *j.team);
+	j.terr = calloc(nt * NSPANS, sizeof *j.terr);
+	j.mgr_ics = calloc(nr, sizeof *j.mgr_ics);
+	j.team_ics = calloc(j.nteams + 1, sizeof *j.team_ics);
+	j.terr_ics = calloc(nt, sizeof *j.terr_ics);
+	j.rep_shown = calloc(nr, sizeof *j.rep_shown);
+	bool filtered = false;
+	if (!j.rep || !j.rev || !j.seen || !j.mgr || !j.team || !j.terr || !j.mgr_ics ||
+	    !j.team_ics || !j.terr_ics || !j.rep_shown)
+		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
+	if (!rc && !(rc = apply_filters(&j, &filtered)) && !(rc = read_credits(&j)) &&
+	    !(rc = read_quotas(&j)) && !(rc = roll_up(&j)))
+		rc = emit_all(&j, fn, ctx, filtered);
+	job_free(&j);
+	return rc;
+}
