@@ -323,3 +323,88 @@ int cli_rows_end(cli_rows *r, bool ok)
 	memset(r, 0, sizeof *r);
 	return status;
 }
+
+char *cli_read_file(const char *path, size_t *len, const char *what)
+{
+	enum { MAX_FILE = 1 << 20 };
+	FILE *fp = fopen(path, "rb");
+	char *text;
+	if (!fp) {
+		cli_errorf("cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(MAX_FILE + 1);
+	*len = text ? fread(text, 1, MAX_FILE + 1, fp) : 0;
+	if (!text)
+		cli_errorf("out of memory");
+	else if (ferror(fp))
+		cli_errorf("cannot read '%s': %s", path, strerror(errno));
+	else if (*len > MAX_FILE)
+		cli_errorf("'%s' is larger than 1 MiB: not %s", path, what);
+	if (!text || ferror(fp) || *len > MAX_FILE) {
+		free(text);
+		fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	return text;
+}
+
+int cli_open_period(const char *command, const char *db, unsigned flags, const char *name,
+                    spm_store **st, spm_period *out)
+{
+	spm_fiscal fiscal;
+	spm_error err;
+	int status = SPM_EXIT_OK, rc;
+
+	*st = NULL;
+	if (!name)
+		return cli_usage_error("%s: give the period with --period", command);
+	if (!(*st = cli_open_store(cli_store_path(db), flags, &status)))
+		return status;
+	if ((rc = spm_store_fiscal(*st, &fiscal, &err))) {
+		cli_print_error(&err);
+		return cli_exit_code(rc);
+	}
+	if (spm_period_parse(out, name, strlen(name), &fiscal, &err))
+		return cli_usage_error("--period: %s", err.message);
+	return SPM_EXIT_OK;
+}
+
+int cli_library_error(int rc, spm_error *err)
+{
+	if (rc == SPM_ENOMEM && !err->message[0])
+		spm_error_set(err, SPM_ENOMEM, "out of memory");
+	cli_print_error(err);
+	return cli_exit_code(rc);
+}
+
+bool cli_print_command_help(const cli_command_help *helps, size_t n, const cli_option *options,
+                            const char *after, const char *command)
+{
+	size_t nopts = 0;
+	while (options[nopts].name)
+		nopts++;
+	for (size_t i = 0; i < n; i++) {
+		const cli_command_help *h = &helps[i];
+		if (strcmp(h->name, command) != 0)
+			continue;
+		cli_option *opts = calloc(nopts + 1, sizeof *opts);
+		size_t k = 0;
+		if (!opts)
+			return false;
+		for (size_t o = 0; options[o].name; o++) {
+			size_t len = strlen(options[o].name);
+			bool wanted = strcmp(options[o].name, "help") == 0;
+			for (const char *w = h->options; !wanted && (w = strstr(w, options[o].name));
+			     w += len)
+				wanted = (w == h->options || w[-1] == ' ') && (w[len] == ' ' || !w[len]);
+			if (wanted)
+				opts[k++] = options[o];
+		}
+		cli_print_help(stdout, h->usage, h->about, opts, after);
+		free(opts);
+		return true;
+	}
+	return false;
+}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "spm/error.h"
+#include "spm/period.h"
 #include "spm/store.h"
 #include "spm/writer.h"
 
@@ -98,6 +99,36 @@ int cli_rows_end(cli_rows *r, bool ok);
  */
 int cli_write_rows(const char *format, const char *output, const spm_column *cols, size_t ncols,
 		   const char *const *cells, size_t nrows);
+
+/*
+ * Reads a whole small file (at most 1 MiB: plans, ramps, contests), for `what` ("a plan") in the
+ * message about a file too large. Prints what fails and returns NULL; the caller frees the text.
+ */
+char *cli_read_file(const char *path, size_t *len, const char *what);
+
+/*
+ * Opens the store and reads the period name by the store's fiscal year (FY names); an exit
+ * status, with the message printed ("COMMAND: give the period with --period" when name is NULL).
+ * *st may be open on failure: the caller closes it.
+ */
+int cli_open_period(const char *command, const char *db, unsigned flags, const char *name,
+                    spm_store **st, spm_period *out);
+
+/* Prints a library failure and returns its exit code. */
+int cli_library_error(int rc, spm_error *err);
+
+/* One sub-command's --help: its usage, a paragraph, and its options' long names. */
+typedef struct cli_command_help {
+	const char *name, *usage, *about;
+	const char *options; /* the long names of its options, space-separated */
+} cli_command_help;
+
+/*
+ * Prints the help of `command` from helps[0..n-1], with its options taken from `options` (and
+ * --help); false when there is no such command.
+ */
+bool cli_print_command_help(const cli_command_help *helps, size_t n, const cli_option *options,
+                            const char *after, const char *command);
 
 /* Progress on stderr, only when stderr is a terminal, at most a few times a second. */
 void cli_progress(const char *what, uint64_t count, uint64_t done, uint64_t total);

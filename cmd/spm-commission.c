@@ -112,33 +112,6 @@ static void findings_free(findings *f)
 	free(f->cells);
 }
 
-/* Reads a whole plan file; plans are small, and a large file is surely not one. */
-static char *read_plan(const char *path, size_t *len)
-{
-	enum { MAX_PLAN = 1 << 20 };
-	FILE *fp = fopen(path, "rb");
-	char *text;
-	if (!fp) {
-		cli_errorf("cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	text = malloc(MAX_PLAN + 1);
-	*len = text ? fread(text, 1, MAX_PLAN + 1, fp) : 0;
-	if (!text)
-		cli_errorf("out of memory");
-	else if (ferror(fp))
-		cli_errorf("cannot read '%s': %s", path, strerror(errno));
-	else if (*len > MAX_PLAN)
-		cli_errorf("'%s' is larger than 1 MiB: not a plan", path);
-	if (!text || ferror(fp) || *len > MAX_PLAN) {
-		free(text);
-		fclose(fp);
-		return NULL;
-	}
-	fclose(fp);
-	return text;
-}
-
 static int parse_tolerance(const char *arg, spm_lint_options *lo)
 {
 	size_t n = strlen(arg);
@@ -171,31 +144,6 @@ static int write_findings(const findings *f, const char *format, const char *out
 	return cli_close_output(out, output);
 }
 
-/*
- * Opens the store and reads --period by the store's fiscal year (FY names); an exit status, with
- * the message printed. *st may be open on failure: the caller closes it.
- */
-static int open_period(const char *command, const char *db, unsigned flags, const char *name,
-                       spm_store **st, spm_period *out)
-{
-	spm_fiscal fiscal;
-	spm_error err;
-	int status = SPM_EXIT_OK, rc;
-
-	*st = NULL;
-	if (!name)
-		return cli_usage_error("%s: give the period with --period", command);
-	if (!(*st = cli_open_store(cli_store_path(db), flags, &status)))
-		return status;
-	if ((rc = spm_store_fiscal(*st, &fiscal, &err))) {
-		cli_print_error(&err);
-		return cli_exit_code(rc);
-	}
-	if (spm_period_parse(out, name, strlen(name), &fiscal, &err))
-		return cli_usage_error("--period: %s", err.message);
-	return SPM_EXIT_OK;
-}
-
 static int check(int nplans, char **paths, const char *db, const char *period_name,
                  const spm_lint_options *lo, const char *format, const char *output, bool quiet)
 {
@@ -213,7 +161,7 @@ static int check(int nplans, char **paths, const char *db, const char *period_na
 	for (int i = 0; i < nplans; i++) {
 		size_t len, before = f.n;
 		spm_error err;
-		char *text = read_plan(paths[i], &len);
+		char *text = cli_read_file(paths[i], &len, "a plan");
 		if (!text) {
 			status = SPM_EXIT_IO;
 			continue;
@@ -241,7 +189,7 @@ static int check(int nplans, char **paths, const char *db, const char *period_na
 	if (period_name && nvalid > 0 && status == SPM_EXIT_OK) {
 		spm_period period;
 		spm_error err;
-		if ((status = open_period("check", db, SPM_STORE_READONLY, period_name, &st, &period)))
+		if ((status = cli_open_period("check", db, SPM_STORE_READONLY, period_name, &st, &period)))
 			goto out;
 		int rc = spm_plan_unassigned(st, (const spm_plan *const *)plans, nvalid, &period,
 		                             add_finding, &f, &err);
@@ -340,7 +288,7 @@ static int plan_set_load(plan_set *ps, int npaths, char **paths)
 	for (int i = 0; i < npaths; i++) {
 		size_t len;
 		spm_plan *p = NULL;
-		if (!(ps->texts[i] = read_plan(paths[i], &len)))
+		if (!(ps->texts[i] = cli_read_file(paths[i], &len, "a plan")))
 			return SPM_EXIT_IO;
 		ps->n = (size_t)i + 1;
 		if ((rc = spm_plan_parse(&p, paths[i], ps->texts[i], len, &err))) {
@@ -389,14 +337,6 @@ static int plan_set_stored(plan_set *ps, spm_store *st, const spm_period *period
 	return SPM_EXIT_OK;
 }
 
-static int library_error(int rc, spm_error *err)
-{
-	if (rc == SPM_ENOMEM && !err->message[0])
-		spm_error_set(err, SPM_ENOMEM, "out of memory");
-	cli_print_error(err);
-	return cli_exit_code(rc);
-}
-
 static int run_plans(int nplans, char **paths, const char *db, const char *period_name,
                      bool explain, bool dry, const char *format, const char *output, bool quiet)
 {
@@ -416,7 +356,7 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 	int status, rc;
 
 	if ((nplans && (status = plan_set_load(&ps, nplans, paths))) ||
-	    (status = open_period("run", db, 0, period_name, &st, &period)) ||
+	    (status = cli_open_period("run", db, 0, period_name, &st, &period)) ||
 	    (!nplans && (status = plan_set_stored(&ps, st, &period))) ||
 	    (status = cli_rows_begin(&out.rows, format && strcmp(format, "text") != 0 ? format : NULL,
 	                             output, cols, explain ? PAYOUT_COLS : PAYOUT_COLS - 1)))
@@ -424,7 +364,7 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 	rc = (dry ? spm_run_dry : spm_run)(st, ps.plans, ps.n, &period, add_payout, &out, &sum,
 	                                   &err);
 	if (rc) {
-		status = library_error(rc, &err);
+		status = cli_library_error(rc, &err);
 		goto out;
 	}
 	status = cli_rows_end(&out.rows, true);
@@ -485,12 +425,12 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 		return cli_usage_error("simulate: give the plans with --plan NEW --against OLD");
 	if ((status = plan_set_load(&now, 1, (char **)&plan_path)) ||
 	    (status = plan_set_load(&then, 1, (char **)&against_path)) ||
-	    (status = open_period("simulate", db, 0, period_name, &st, &period)) ||
+	    (status = cli_open_period("simulate", db, 0, period_name, &st, &period)) ||
 	    (status = cli_rows_begin(&x.rows, format, output, cols, 5)))
 		goto out;
 	if ((rc = spm_simulate(st, now.plans, now.n, then.plans, then.n, &period, whatif_add, &x,
 	                       &err))) {
-		status = library_error(rc, &err);
+		status = cli_library_error(rc, &err);
 		goto out;
 	}
 	status = cli_rows_end(&x.rows, true);
@@ -547,10 +487,10 @@ static int solve(int nplans, char **paths, const char *db, const char *period_na
 		return cli_usage_error("--payout: not an amount: '%s'", payout_arg);
 	/* solve computes in a transaction it rolls back: the store opens for writing */
 	if ((status = plan_set_load(&ps, nplans, paths)) ||
-	    (status = open_period("solve", db, 0, period_name, &st, &period)))
+	    (status = cli_open_period("solve", db, 0, period_name, &st, &period)))
 		goto out;
 	if ((rc = spm_solve(st, ps.plans, &period, rep, component, payout, &res, &err))) {
-		status = library_error(rc, &err);
+		status = cli_library_error(rc, &err);
 		goto out;
 	}
 	char num[5][SPM_NUM_BUFSZ];
@@ -640,7 +580,7 @@ static int stored_run_open(stored_run *r, const char *command, const char *db,
 	int status = SPM_EXIT_OK, rc;
 
 	memset(r, 0, sizeof *r);
-	if ((status = open_period(command, db, flags, period_name, &r->st, &period)))
+	if ((status = cli_open_period(command, db, flags, period_name, &r->st, &period)))
 		return status;
 	if ((rc = spm_run_info_read(r->st, &period, &r->info, &err)) ||
 	    (rep && (rc = spm_rep_lookup(r->st, rep, &r->rep_name, &err)))) {
@@ -1047,7 +987,7 @@ static int close_period(const char *db, const char *period_name, bool quiet)
 	int64_t run_id = 0;
 	int status = SPM_EXIT_OK, rc;
 
-	if ((status = open_period("close", db, 0, period_name, &st, &period))) {
+	if ((status = cli_open_period("close", db, 0, period_name, &st, &period))) {
 		spm_store_close(st);
 		return status;
 	}
@@ -1092,12 +1032,7 @@ static int stored_command(const char *command, int nargs, char **args, const cha
 }
 
 /* Each command's own help: `spm-commission COMMAND --help`. */
-typedef struct command_help {
-	const char *name, *usage, *about;
-	const char *options; /* the long names of its options, space-separated */
-} command_help;
-
-static const command_help command_helps[] = {
+static const cli_command_help command_helps[] = {
     {"check", "[options] check PLAN...",
      "Read each plan strictly and report what a reviewer should see: cliffs and falling pay,\n"
      "and with --period, reps who sold in the period but are on none of the plans.",
@@ -1131,33 +1066,6 @@ static const command_help command_helps[] = {
      "the next tier. Nothing is kept.",
      "db period rep payout component format output"},
 };
-
-/* Prints the help of `command`; false when there is no such command. */
-static bool print_command_help(const char *command)
-{
-	for (size_t i = 0; i < sizeof command_helps / sizeof command_helps[0]; i++) {
-		const command_help *h = &command_helps[i];
-		cli_option opts[sizeof options / sizeof options[0]];
-		size_t n = 0;
-		if (strcmp(h->name, command) != 0)
-			continue;
-		for (size_t k = 0; options[k].name; k++) {
-			size_t len = strlen(options[k].name);
-			for (const char *w = h->options; (w = strstr(w, options[k].name)); w += len)
-				if ((w == h->options || w[-1] == ' ') && (w[len] == ' ' || !w[len])) {
-					opts[n++] = options[k];
-					break;
-				}
-		}
-		for (size_t k = 0; options[k].name; k++)
-			if (strcmp(options[k].name, "help") == 0)
-				opts[n++] = options[k];
-		opts[n] = (cli_option){NULL, 0, NULL, NULL};
-		cli_print_help(stdout, h->usage, h->about, opts, after);
-		return true;
-	}
-	return false;
-}
 
 int main(int argc, char **argv)
 {
@@ -1232,7 +1140,7 @@ int main(int argc, char **argv)
 			return cli_usage_error("unknown format '%s'", format);
 	}
 	if (help) {
-		if (optind < argc && print_command_help(argv[optind]))
+		if (optind < argc && cli_print_command_help(command_helps, sizeof command_helps / sizeof command_helps[0], options, after, argv[optind]))
 			return SPM_EXIT_OK;
 		cli_print_help(stdout, usage, about, options, after);
 		return SPM_EXIT_OK;

@@ -158,7 +158,12 @@ static size_t factors(const spm_period *p, bool has_hire, spm_date hire, bool ha
 		}
 		f->ramp = RATE_ONE;
 		if (has_hire && ramp && ramp->n) {
-			int k = month_index(m) - month_index(hire);
+			/* month 1 is the first month the rep counts in: by whole months, a hire
+			 * after the 15th starts in the next month */
+			int y, mo, hd;
+			spm_date_to_ymd(hire, &y, &mo, &hd);
+			int start = month_index(hire) + (prorate == SPM_PRORATE_MONTHS && hd > 15);
+			int k = month_index(m) - start;
 			if (k >= 0 && (size_t)k < ramp->n)
 				f->ramp = ramp->steps[k].units;
 		}
@@ -360,10 +365,10 @@ static int collect_units(alloc_job *j)
 		if (o->reps[i].manages || !spm_org_active(o, i, a->period.first, a->period.last))
 			continue;
 		const char *key = group_key(&o->reps[i], a->by);
-		if (!key || !*key)
+		if (a->by != SPM_LEVEL_REP && (!key || !*key))
 			return spm_error_set(j->err, SPM_EDATA,
-			                     "rep '%s' has no %s to allocate by (give it one, or "
-			                     "allocate by another level)",
+			                     "rep '%s' has no %s (give it one, or choose another "
+			                     "level)",
 			                     o->reps[i].id, spm_level_name(a->by));
 		j->groups[j->nics] = key;
 		j->ic_of[i] = j->nics;
@@ -920,6 +925,219 @@ int spm_quota_allocate(spm_store *st, const spm_allocation *a, spm_quota_line_fn
 		rc = split_down(&j);
 	if (!rc)
 		rc = emit_allocation(&j, subs, nsubs, season, fn, ctx);
+	alloc_job_free(&j);
+	return rc;
+}
+
+/* ---- capacity ------------------------------------------------------------------------------- */
+
+typedef struct cap_target {
+	spm_level level;
+	const char *id;
+	spm_money quota;
+} cap_target;
+
+typedef struct cap_job {
+	cap_target *t;
+	size_t n, cap;
+	spm_error *err;
+} cap_job;
+
+static int on_quota(void *ctx, const spm_attainment_row *row)
+{
+	cap_job *c = ctx;
+	if (!row->has_quota)
+		return SPM_OK;
+	if (c->n == c->cap) {
+		size_t n = c->cap ? 2 * c->cap : 256;
+		cap_target *t = realloc(c->t, n * sizeof *t);
+		if (!t)
+			return nomem(c->err);
+		c->t = t;
+		c->cap = n;
+	}
+	char *id = row->id ? strdup(row->id) : NULL;
+	if (row->id && !id)
+		return nomem(c->err);
+	c->t[c->n++] = (cap_target){row->level, id, row->quota};
+	return SPM_OK;
+}
+
+static const cap_target *target_of(const cap_job *c, spm_level level, const char *id)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->t[i].level == level &&
+		    (id ? c->t[i].id && strcmp(c->t[i].id, id) == 0 : !c->t[i].id))
+			return &c->t[i];
+	return NULL;
+}
+
+/* Mean bookings of the ICs fully ramped and employed throughout the history window. */
+static int measure_productivity(alloc_job *j, const spm_capacity *c, spm_money *out)
+{
+	spm_date first, last;
+	char from[SPM_DATE_BUFSZ], to[SPM_DATE_BUFSZ];
+	if (history_window(&c->period, c->history, &first, &last))
+		return spm_error_set(j->err, SPM_EDATA, "no history before the year 1");
+	j->by_rep = calloc(j->org->nreps + 1, sizeof *j->by_rep);
+	if (!j->by_rep)
+		return nomem(j->err);
+	int rc = read_bookings(j, first, last);
+	if (rc)
+		return rc;
+	i128 sum = 0;
+	int64_t n = 0;
+	for (size_t i = 0; i < j->org->nreps; i++) {
+		const spm_org_rep *r = &j->org->reps[i];
+		bool throughout = (!r->has_hire || r->hire.days <= first.days) &&
+		                  (!r->has_end || r->end.days >= last.days);
+		bool ramped = !r->has_hire || c->ramp.n == 0 ||
+		              month_index(first) - month_index(r->hire) >= (int)c->ramp.n;
+		if (r->manages || !throughout || !ramped)
+			continue;
+		sum += j->by_rep[i].units;
+		n++;
+	}
+	if (!n || sum <= 0) {
+		spm_date_format(from, sizeof from, first);
+		spm_date_format(to, sizeof to, last);
+		return spm_error_set(j->err, SPM_EDATA,
+		                     "no bookings of reps fully ramped and employed from %s to %s to "
+		                     "measure productivity from: give --productivity",
+		                     from, to);
+	}
+	/* scaled from the window's months to the period's */
+	spm_period w = {.first = first, .last = last};
+	int64_t num = months_in(&c->period), den = (int64_t)months_in(&w) * n;
+	out->units = (int64_t)(sum >= 0 ? div_half_up(sum * num, den) : -div_half_up(-sum * num, den));
+	return SPM_OK;
+}
+
+static int capacity_row(const spm_capacity *c, spm_capacity_fn fn, void *ctx, spm_level level,
+                        const char *id, size_t headcount, spm_rate fte, spm_money productivity,
+                        spm_money capacity, const cap_target *t, spm_error *err)
+{
+	spm_capacity_row row = {
+	    .level = level,
+	    .id = id,
+	    .headcount = headcount,
+	    .fte = fte,
+	    .productivity = productivity,
+	    .capacity = capacity,
+	    .currency = c->currency,
+	};
+	if (level == SPM_LEVEL_COMPANY && c->has_target) {
+		row.has_target = true;
+		row.target = c->target;
+	} else if (t) {
+		row.has_target = true;
+		row.target = t->quota;
+	}
+	if (row.has_target) {
+		int rc;
+		if (spm_money_sub(&row.gap, row.target, row.capacity))
+			return spm_error_set(err, SPM_ERANGE, "capacity gap out of range");
+		if ((rc = spm_attainment_ratio(row.capacity, row.target, &row.coverage, err)))
+			return rc;
+	}
+	return fn(ctx, &row);
+}
+
+int spm_quota_capacity(spm_store *st, const spm_capacity *c, spm_capacity_fn fn, void *ctx,
+                       spm_error *err)
+{
+	if (!c || !fn)
+		return spm_error_set(err, SPM_EUSAGE, "capacity: bad arguments");
+	/* only teams are groups of their own; territories and managers come from the org */
+	spm_allocation a = {.period = c->period,
+	                    .by = c->by == SPM_LEVEL_TEAM ? SPM_LEVEL_TEAM : SPM_LEVEL_REP,
+	                    .currency = c->currency};
+	alloc_job j = {.a = &a, .st = st, .err = err};
+	cap_job t = {.err = err};
+	spm_rate *fte = NULL;
+	spm_money *cap = NULL, productivity = c->productivity;
+	int rc;
+	if (!(rc = spm_org_load(st, &j.org, err)) && !(rc = spm_fx_open(&j.fx, st, err))) {
+		j.currency = c->currency ? c->currency : spm_fx_base(j.fx);
+		rc = collect_units(&j);
+	}
+	if (!rc && !c->has_productivity)
+		rc = measure_productivity(&j, c, &productivity);
+	if (!rc) {
+		/* the targets: the stored quotas, rolled up as attainment rolls them up */
+		spm_attainment_query q = {
+		    .spans = {c->period},
+		    .nspans = 1,
+		    .as_of = c->period.last,
+		    .metric = c->metric,
+		    .currency = j.currency,
+		    .levels = 1u << SPM_LEVEL_REP | 1u << c->by | 1u << SPM_LEVEL_COMPANY,
+		};
+		rc = spm_attainment(st, &q, on_quota, &t, err);
+	}
+	if (!rc) {
+		fte = calloc(j.nics + 1, sizeof *fte);
+		cap = calloc(j.nics + 1, sizeof *cap);
+		if (!fte || !cap)
+			rc = nomem(err);
+	}
+	spm_capacity out = *c;
+	out.currency = j.currency;
+	for (size_t k = 0; k < j.nics && !rc; k++) {
+		const spm_org_rep *r = &j.org->reps[j.ics[k]];
+		if ((rc = spm_quota_fte(&c->period, r->has_hire, r->hire, r->has_end, r->end, &c->ramp,
+		                        c->prorate, &fte[k], err)))
+			break;
+		if (spm_money_mul_rate(&cap[k], productivity, fte[k], SPM_ROUND_HALF_UP))
+			rc = spm_error_set(err, SPM_ERANGE, "capacity out of range");
+		else
+			rc = capacity_row(&out, fn, ctx, SPM_LEVEL_REP, r->id, 1, fte[k], productivity,
+			                  cap[k], target_of(&t, SPM_LEVEL_REP, r->id), err);
+	}
+	/* groups: every team, territory or manager, with the ICs attainment counts in it (all
+	 * levels below a manager, the territories below a territory) */
+	size_t ngroups = c->by == SPM_LEVEL_TEAM        ? j.ngroups
+	                 : c->by == SPM_LEVEL_TERRITORY ? j.org->nterritories
+	                 : c->by == SPM_LEVEL_MANAGER   ? j.org->nreps
+	                                                : 0;
+	for (size_t g = 0; g <= ngroups && !rc; g++) {
+		bool company = g == ngroups;
+		if (!company && c->by == SPM_LEVEL_MANAGER && !j.org->reps[g].manages)
+			continue;
+		const char *id = company                         ? NULL
+		                 : c->by == SPM_LEVEL_TEAM      ? j.groups[g]
+		                 : c->by == SPM_LEVEL_TERRITORY ? j.org->territories[g].id
+		                                                : j.org->reps[g].id;
+		size_t gi = g;
+		size_t n = 0;
+		spm_rate f = {0};
+		spm_money m = {0};
+		for (size_t k = 0; k < j.nics; k++) {
+			size_t i = j.ics[k];
+			bool in = company || (c->by == SPM_LEVEL_TEAM
+			                          ? strcmp(j.org->reps[i].team, id) == 0
+			                      : c->by == SPM_LEVEL_MANAGER
+			                          ? gi != SPM_ORG_NONE && spm_org_below(j.org, i, gi)
+			                          : gi != SPM_ORG_NONE && spm_org_in_territory(j.org, i, gi));
+			if (!in)
+				continue;
+			n++;
+			if (__builtin_add_overflow(f.units, fte[k].units, &f.units) ||
+			    spm_money_add(&m, m, cap[k])) {
+				rc = spm_error_set(err, SPM_ERANGE, "capacity out of range");
+				break;
+			}
+		}
+		spm_level level = company ? SPM_LEVEL_COMPANY : c->by;
+		if (!rc)
+			rc = capacity_row(&out, fn, ctx, level, id, n, f, productivity, m,
+		                  target_of(&t, level, id), err);
+	}
+	for (size_t i = 0; i < t.n; i++)
+		free((char *)t.t[i].id);
+	free(t.t);
+	free(fte);
+	free(cap);
 	alloc_job_free(&j);
 	return rc;
 }

@@ -63,8 +63,9 @@ int spm_ramp_read(spm_ramp *out, spm_plan_proration *prorate, const char *source
 /*
  * A rep's quota for one period (`full` is the unramped, unprorated quota), ramped and prorated:
  * the period's months weigh equally; month m counts for ramp(m) × on(m), where ramp(m) is the
- * ramp's step for the month's place in the rep's tenure (month 1 is the month of the hire date;
- * no hire date: fully ramped) and on(m) is, by `prorate`:
+ * ramp's step for the month's place in the rep's tenure (month 1 is the month of the hire date,
+ * or by whole months the next one for a hire after the 15th; no hire date: fully ramped) and on(m)
+ * is, by `prorate`:
  *   days:   the month's days employed / the month's days;
  *   months: 1 when the rep is employed on the month's 15th, else 0 (the commission engine's rule);
  *   none:   1 when employed on any day of the month, else 0.
