@@ -489,6 +489,7 @@ static int potential_weights(alloc_job *j)
 			rc = nomem(j->err);
 		size_t found = 0;
 		while (!rc && (rc = spm_stmt_step(q, j->err)) == SPM_ROW) {
+			rc = SPM_OK;
 			const char *id = spm_stmt_text(q, 0, NULL);
 			size_t k = SPM_ORG_NONE, g = SPM_ORG_NONE;
 			if (pass) {
