@@ -28,6 +28,13 @@ spm-import adjustments adjustments.csv
 
 # The plan, checked: its shape of pay, and who sold in each quarter without a plan.
 cd ..
+
+# The annual plan: 12,000,000 of bookings for 2026, split evenly over the two teams' reps, who
+# carry 10% more than their team; new hires ramped and leavers prorated. The rows go straight
+# into the store as quotas for the year (the commission plan pays on the quarterly ones).
+spm-quota --quiet --period 2026 --total 12000000 --over 10% --ramp plans/ramp-2026.yaml \
+	allocate | spm-import quotas -
+
 spm-commission --quiet --period 2026-Q1 check plans/ae-2026.yaml
 spm-commission --quiet --period 2026-Q2 check plans/ae-2026.yaml
 

@@ -12,7 +12,13 @@ rows() { tail -n +2 "$data/$1" | grep -c .; }
 expect_eq "reps" "$(rows reps.csv)" "$(sql "select count(*) from reps")"
 expect_eq "deals from both files" "$(($(rows deals.csv) + $(rows crm-export.csv)))" "$(sql "select count(*) from deals")"
 expect_eq "credits" "$(rows credits.csv)" "$(sql "select count(*) from credits")"
-expect_eq "quotas" "$(rows quotas.csv)" "$(sql "select count(*) from quotas")"
+expect_eq "quotas" "$(rows quotas.csv)" "$(sql "select count(*) from quotas where period <> '2026'")"
+expect_eq "the annual plan from spm-quota: a line per team and per rep who sells" \
+	"$(sql "select count(distinct team) + (select count(*) from reps r where not exists (select 1 from reps m where m.manager_id = r.rep_id)) from reps")" \
+	"$(sql "select count(*) from quotas where period = '2026'")"
+expect_eq "the teams' lines add up to the target" "120000000000" "$(sql "select sum(amount) from quotas where period = '2026' and scope = 'team'")"
+expect_eq "a rep hired in May has a ramped, prorated year, and says why" "1" \
+	"$(sql "select json_extract(attrs, '\$.note') like 'full %; hired 2026-05-11; ramp 25%/50%/75%; prorated by whole months; %' from quotas where scope_id = 'r29' and period = '2026'")"
 expect_eq "survey answers" "$(grep -c . "$data/survey.jsonl")" "$(sql "select count(*) from survey")"
 expect_eq "activities" "$(grep -c '"rep_id"' "$data/activities.json")" "$(sql "select count(*) from activities")"
 expect_eq "every deal has a status from its stage" "0" "$(sql "select count(*) from deals d join stages s on s.stage = d.stage where d.status <> s.status")"
