@@ -17,7 +17,8 @@
 --   1/10,000 (in two halves, as bench/commission.sql explains, to stay within 64 bits);
 -- - currencies: each credited amount times the last rate on or before its close date (rates are
 --   base-currency units per unit; the base converts at 1), rounded half-up;
--- - quota: the rep's stored quota whose period is exactly the period (base currency).
+-- - quota: the rep's stored quota whose period is exactly the period, converted like a credit
+--   at the rate of the period's last day.
 WITH
 period(first, last, asof) AS (SELECT '2026-01-01', '2026-03-31', '2026-03-15'),
 base(cur) AS (SELECT coalesce((SELECT value FROM settings WHERE key = 'base_currency'), 'USD')),
@@ -52,7 +53,14 @@ converted AS (
 ),
 credited AS (SELECT rep_id, sum(amount) AS amount FROM converted GROUP BY rep_id),
 quota AS (
-	SELECT q.scope_id AS rep_id, q.amount FROM quotas q, period p
+	SELECT q.scope_id AS rep_id,
+		CASE WHEN coalesce(q.currency, b.cur) = b.cur THEN q.amount ELSE (
+			SELECT (q.amount * (f.rate / 100000)) / 100000
+				+ ((q.amount * (f.rate / 100000)) % 100000 * 100000
+				   + q.amount * (f.rate % 100000) + 5000000000) / 10000000000
+			FROM fx f WHERE f.base = b.cur AND f.currency = q.currency AND f.date <= p.last
+			ORDER BY f.date DESC LIMIT 1) END AS amount
+	FROM quotas q, period p, base b
 	WHERE q.scope = 'rep' AND q.metric = 'bookings' AND q.period_first = p.first
 		AND q.period_last = p.last
 )
