@@ -98,12 +98,13 @@ static const cli_command_help command_helps[] = {
      "add up exactly (largest remainder). New hires are ramped and hires and leavers\n"
      "prorated; their lines say why. Nothing is stored: pipe the rows to spm-import quotas -.",
      "db period total by method history attribute weights over split seasonality ramp "
-     "prorate places metric currency format output"},
+     "prorate places metric currency format output quiet"},
     {"attainment", "[options] --period P [--as-of DATE] attainment",
      "Credited bookings (splits and overlays honoured) against quota, per rep and rolled\n"
      "up, from the period's first day to the as-of date: attainment, gap, expected and\n"
      "pace; --to-date adds the month, quarter and year to date.",
-     "db period as-of level to-date pacing metric currency team territory rep format output"},
+     "db period as-of level to-date pacing metric currency team territory rep format output "
+     "quiet"},
     {"capacity", "[options] --period P capacity",
      "The ramped headcount of the period times the productivity of a fully ramped rep,\n"
      "against the stored quotas (or --target), per rep, group and the company.",
@@ -180,13 +181,17 @@ static int parse_history(const char *text, spm_history_basis *out)
 	return SPM_EXIT_OK;
 }
 
-/* --ramp: a list of percentages, or a YAML file (which may also set the proration). */
-static int parse_ramp(const char *text, spm_ramp *ramp, spm_plan_proration *prorate)
+/*
+ * --ramp: a list of percentages, or a YAML file, which may set the proration too; --prorate, when
+ * given, has the last word.
+ */
+static int parse_ramp(const char *text, const char *how, spm_ramp *ramp,
+                      spm_plan_proration *prorate)
 {
 	spm_error err;
 	int rc;
 	if (!text)
-		return SPM_EXIT_OK;
+		return parse_prorate(how, prorate);
 	if (access(text, F_OK) == 0 || strchr(text, '/') || strstr(text, ".y")) {
 		size_t len;
 		char *doc = cli_read_file(text, &len, "a ramp");
@@ -194,11 +199,13 @@ static int parse_ramp(const char *text, spm_ramp *ramp, spm_plan_proration *pror
 			return SPM_EXIT_IO;
 		rc = spm_ramp_read(ramp, prorate, text, doc, len, &err);
 		free(doc);
-		return rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
+		if (rc)
+			return cli_library_error(rc, &err);
+		return how ? parse_prorate(how, prorate) : SPM_EXIT_OK;
 	}
 	if (spm_ramp_parse(ramp, text, &err))
 		return cli_usage_error("--ramp: %s", err.message);
-	return SPM_EXIT_OK;
+	return parse_prorate(how, prorate);
 }
 
 /* ---- weights: A=40,B=60 or a file of id,weight rows ------------------------------------------ */
@@ -376,7 +383,7 @@ static int allocate(const opts *o)
 	if ((status = parse_money("total", o->total, &a.total)) ||
 	    (o->by && (status = parse_level("by", o->by, &a.by))) ||
 	    (status = parse_history(o->history, &a.history)) ||
-	    (status = parse_prorate(o->prorate, &a.prorate)) ||
+	    (status = parse_ramp(o->ramp, o->prorate, &a.ramp, &a.prorate)) ||
 	    (o->over && (status = parse_percent("over", o->over, &a.over))))
 		return status;
 	a.over.units /= 100;
@@ -414,8 +421,10 @@ static int allocate(const opts *o)
 		return cli_usage_error("allocate --method weights: give them with --weights");
 	if (o->weights && a.method != SPM_ALLOC_WEIGHTS)
 		return cli_usage_error("--weights is for --method weights");
-	if ((status = parse_ramp(o->ramp, &a.ramp, &a.prorate)))
-		return status;
+	if (o->attribute && a.method != SPM_ALLOC_POTENTIAL)
+		return cli_usage_error("--attribute is for --method potential");
+	if (o->history && a.method != SPM_ALLOC_HISTORY)
+		return cli_usage_error("--history is for --method history");
 	if (o->weights && (status = strchr(o->weights, '=') ? weights_list(&w, o->weights)
 	                                                     : weights_file(&w, o->weights))) {
 		weights_free(&w);
@@ -688,12 +697,14 @@ static int capacity(const opts *o)
 
 	if ((o->by && (status = parse_level("by", o->by, &c.by))) ||
 	    (status = parse_history(o->history, &c.history)) ||
-	    (status = parse_prorate(o->prorate, &c.prorate)) ||
-	    (status = parse_ramp(o->ramp, &c.ramp, &c.prorate)))
+	    (status = parse_ramp(o->ramp, o->prorate, &c.ramp, &c.prorate)))
 		return status;
 	if (o->productivity) {
 		if ((status = parse_money("productivity", o->productivity, &c.productivity)))
 			return status;
+		if (o->history)
+			return cli_usage_error("capacity: --history measures the productivity that "
+			                       "--productivity gives");
 		c.has_productivity = true;
 	}
 	if (o->target) {

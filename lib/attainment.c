@@ -13,6 +13,7 @@
 #include "spm/credit.h"
 #include "spm/fx.h"
 #include "spm/org.h"
+#include "util.h"
 
 #define NSPANS SPM_ATTAINMENT_MAX_SPANS
 
@@ -50,6 +51,7 @@ typedef struct figures {
 	bool has_quota;
 	spm_money ic_quota, ic_expected; /* groups: sums over their individual contributors */
 	bool has_ic_quota;
+	size_t ics; /* groups: their individual contributors active in the span */
 } figures;
 
 typedef struct job {
@@ -69,7 +71,6 @@ typedef struct job {
 	char **teams;
 	size_t nteams;
 	figures *mgr, *team, *terr, company[NSPANS];
-	size_t *mgr_ics, *team_ics, *terr_ics, company_ics;
 	bool *rep_shown;
 } job;
 
@@ -149,18 +150,7 @@ static int span_quota(job *j, const spm_quota_rows *qr, size_t a, size_t b, size
 
 static size_t team_find(const job *j, const char *team)
 {
-	size_t lo = 0, hi = j->nteams;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(j->teams[mid], team);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return SPM_ORG_NONE;
+	return spm_find_sorted(j->teams, j->nteams, sizeof *j->teams, 0, team);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -231,16 +221,16 @@ static int read_quotas(job *j)
 }
 
 /* Adds rep i's span figures into group g's. */
-static int roll(job *j, figures *g, size_t *ics, size_t i)
+static int roll(job *j, figures *g, size_t i)
 {
 	const spm_org_rep *r = &j->org->reps[i];
 	int rc = SPM_OK;
-	if (!r->manages)
-		(*ics)++;
 	for (size_t s = 0; s < j->q->nspans && !rc; s++) {
 		const figures *f = &j->rep[i * NSPANS + s];
-		if ((rc = add(j, &g[s].credited, j->rev[i * NSPANS + s])) || r->manages ||
-		    !f->has_quota)
+		if ((rc = add(j, &g[s].credited, j->rev[i * NSPANS + s])) || r->manages)
+			continue;
+		g[s].ics += spm_org_active(j->org, i, j->q->spans[s].first, j->to[s]);
+		if (!f->has_quota)
 			continue;
 		g[s].has_ic_quota = true;
 		if (!(rc = add(j, &g[s].ic_quota, f->quota)))
@@ -256,20 +246,20 @@ static int roll_up(job *j)
 	for (size_t i = 0; i < o->nreps && !rc; i++) {
 		const spm_org_rep *r = &o->reps[i];
 		if (r->manages)
-			rc = roll(j, &j->mgr[i * NSPANS], &j->mgr_ics[i], i);
+			rc = roll(j, &j->mgr[i * NSPANS], i);
 		for (size_t m = r->manager_ix, steps = 0;
 		     !rc && m != SPM_ORG_NONE && m != i && steps < o->nreps;
 		     m = o->reps[m].manager_ix, steps++)
-			rc = roll(j, &j->mgr[m * NSPANS], &j->mgr_ics[m], i);
+			rc = roll(j, &j->mgr[m * NSPANS], i);
 		size_t t = r->team ? team_find(j, r->team) : SPM_ORG_NONE;
 		if (!rc && t != SPM_ORG_NONE)
-			rc = roll(j, &j->team[t * NSPANS], &j->team_ics[t], i);
+			rc = roll(j, &j->team[t * NSPANS], i);
 		for (size_t at = r->territory_ix, steps = 0;
 		     !rc && at != SPM_ORG_NONE && steps <= o->nterritories;
 		     at = o->territories[at].parent_ix, steps++)
-			rc = roll(j, &j->terr[at * NSPANS], &j->terr_ics[at], i);
+			rc = roll(j, &j->terr[at * NSPANS], i);
 		if (!rc)
-			rc = roll(j, j->company, &j->company_ics, i);
+			rc = roll(j, j->company, i);
 	}
 	return rc;
 }
@@ -288,7 +278,7 @@ static bool rep_listed(const job *j, size_t i)
 
 /* Emits one row per span of one rep or group. */
 static int emit(job *j, spm_attainment_fn fn, void *ctx, spm_level level, const char *id,
-                const char *name, const figures *f, size_t reps, bool group)
+                const char *name, const figures *f, bool group)
 {
 	int rc = SPM_OK;
 	for (size_t s = 0; s < j->q->nspans && !rc; s++) {
@@ -299,7 +289,7 @@ static int emit(job *j, spm_attainment_fn fn, void *ctx, spm_level level, const 
 		    .span = s,
 		    .from = j->q->spans[s].first,
 		    .to = j->to[s],
-		    .reps = reps,
+		    .reps = group ? f[s].ics : 1,
 		    .credited = f[s].credited,
 		    .currency = j->currency,
 		};
@@ -360,25 +350,24 @@ static int emit_all(job *j, spm_attainment_fn fn, void *ctx, bool filtered)
 		for (size_t i = 0; i < o->nreps && !rc; i++)
 			if (rep_listed(j, i))
 				rc = emit(j, fn, ctx, SPM_LEVEL_REP, o->reps[i].id, o->reps[i].name,
-				          &j->rep[i * NSPANS], 1, false);
+				          &j->rep[i * NSPANS], false);
 	if (levels & (1u << SPM_LEVEL_MANAGER))
 		for (size_t i = 0; i < o->nreps && !rc; i++)
 			if (o->reps[i].manages && any_shown(j, SPM_LEVEL_MANAGER, i, filtered))
 				rc = emit(j, fn, ctx, SPM_LEVEL_MANAGER, o->reps[i].id, o->reps[i].name,
-				          &j->mgr[i * NSPANS], j->mgr_ics[i], true);
+				          &j->mgr[i * NSPANS], true);
 	if (levels & (1u << SPM_LEVEL_TEAM))
 		for (size_t t = 0; t < j->nteams && !rc; t++)
 			if (any_shown(j, SPM_LEVEL_TEAM, t, filtered))
 				rc = emit(j, fn, ctx, SPM_LEVEL_TEAM, j->teams[t], NULL,
-				          &j->team[t * NSPANS], j->team_ics[t], true);
+				          &j->team[t * NSPANS], true);
 	if (levels & (1u << SPM_LEVEL_TERRITORY))
 		for (size_t t = 0; t < o->nterritories && !rc; t++)
 			if (any_shown(j, SPM_LEVEL_TERRITORY, t, filtered))
 				rc = emit(j, fn, ctx, SPM_LEVEL_TERRITORY, o->territories[t].id,
-				          o->territories[t].name, &j->terr[t * NSPANS], j->terr_ics[t],
-				          true);
+				          o->territories[t].name, &j->terr[t * NSPANS], true);
 	if (!rc && (levels & (1u << SPM_LEVEL_COMPANY)))
-		rc = emit(j, fn, ctx, SPM_LEVEL_COMPANY, NULL, NULL, j->company, j->company_ics, true);
+		rc = emit(j, fn, ctx, SPM_LEVEL_COMPANY, NULL, NULL, j->company, true);
 	return rc;
 }
 
@@ -425,9 +414,6 @@ static void job_free(job *j)
 	free(j->mgr);
 	free(j->team);
 	free(j->terr);
-	free(j->mgr_ics);
-	free(j->team_ics);
-	free(j->terr_ics);
 	free(j->rep_shown);
 	spm_fx_close(j->fx);
 	spm_org_free(j->org);
@@ -457,13 +443,9 @@ int spm_attainment(spm_store *st, const spm_attainment_query *q, spm_attainment_
 	j.mgr = calloc(nr * NSPANS, sizeof *j.mgr);
 	j.team = calloc((j.nteams + 1) * NSPANS, sizeof *j.team);
 	j.terr = calloc(nt * NSPANS, sizeof *j.terr);
-	j.mgr_ics = calloc(nr, sizeof *j.mgr_ics);
-	j.team_ics = calloc(j.nteams + 1, sizeof *j.team_ics);
-	j.terr_ics = calloc(nt, sizeof *j.terr_ics);
 	j.rep_shown = calloc(nr, sizeof *j.rep_shown);
 	bool filtered = false;
-	if (!j.rep || !j.rev || !j.seen || !j.mgr || !j.team || !j.terr || !j.mgr_ics ||
-	    !j.team_ics || !j.terr_ics || !j.rep_shown)
+	if (!j.rep || !j.rev || !j.seen || !j.mgr || !j.team || !j.terr || !j.rep_shown)
 		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
 	if (!rc && !(rc = apply_filters(&j, &filtered)) && !(rc = read_credits(&j)) &&
 	    !(rc = read_quotas(&j)) && !(rc = roll_up(&j)))

@@ -3,10 +3,12 @@
  */
 #include "spm/org.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stmtutil.h"
+#include "util.h"
 
 static char *dup_col(spm_stmt *s, int col, bool *failed)
 {
@@ -146,34 +148,13 @@ void spm_org_free(spm_org *o)
 
 size_t spm_org_rep_find(const spm_org *o, const char *id)
 {
-	size_t lo = 0, hi = o->nreps;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(o->reps[mid].id, id);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return SPM_ORG_NONE;
+	return spm_find_sorted(o->reps, o->nreps, sizeof *o->reps, offsetof(spm_org_rep, id), id);
 }
 
 size_t spm_org_territory_find(const spm_org *o, const char *id)
 {
-	size_t lo = 0, hi = o->nterritories;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(o->territories[mid].id, id);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return SPM_ORG_NONE;
+	return spm_find_sorted(o->territories, o->nterritories, sizeof *o->territories,
+	                       offsetof(spm_org_territory, id), id);
 }
 
 bool spm_org_active(const spm_org *o, size_t i, spm_date first, spm_date last)

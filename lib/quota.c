@@ -117,8 +117,10 @@ done:
 
 typedef struct month_factor {
 	int year, month;
-	int64_t ramp;  /* rate units */
-	int64_t share; /* employed share in 1/MONTH_LCM */
+	int64_t ramp;   /* rate units */
+	int64_t counts; /* of weight: the days employed (days), 1 or 0 (months), 1 (none) */
+	int64_t weight; /* the month's days (days), else 1 */
+	int64_t share;  /* counts / weight in 1/MONTH_LCM, for the note */
 } month_factor;
 
 static int month_index(spm_date d)
@@ -145,17 +147,20 @@ static size_t factors(const spm_period *p, bool has_hire, spm_date hire, bool ha
 		spm_date last = spm_date_add_days(m, len - day);
 		spm_date fifteenth = spm_date_add_days(m, 15 - day);
 		int64_t on = spm_date_overlap_days(m, last, lo, hi);
+		f->weight = 1;
 		switch (prorate) {
 		case SPM_PRORATE_DAYS:
-			f->share = on * (MONTH_LCM / len);
+			f->weight = len;
+			f->counts = on;
 			break;
 		case SPM_PRORATE_MONTHS:
-			f->share = fifteenth.days >= lo.days && fifteenth.days <= hi.days ? MONTH_LCM : 0;
+			f->counts = fifteenth.days >= lo.days && fifteenth.days <= hi.days;
 			break;
 		case SPM_PRORATE_NONE:
-			f->share = on ? MONTH_LCM : 0;
+			f->counts = 1;
 			break;
 		}
+		f->share = f->counts * (MONTH_LCM / f->weight);
 		f->ramp = RATE_ONE;
 		if (has_hire && ramp && ramp->n) {
 			/* month 1 is the first month the rep counts in: by whole months, a hire
@@ -173,13 +178,16 @@ static size_t factors(const spm_period *p, bool has_hire, spm_date hire, bool ha
 
 #define MAX_MONTHS 120
 
-/* Σ ramp × share over the months, and the denominator RATE_ONE × MONTH_LCM × months. */
+/* Σ ramp × counts over the months, and RATE_ONE × Σ weight: the period's factor is num / den. */
 static void factor_sum(const month_factor *f, size_t n, i128 *num, i128 *den)
 {
+	i128 weight = 0;
 	*num = 0;
-	for (size_t i = 0; i < n; i++)
-		*num += (i128)f[i].ramp * f[i].share;
-	*den = (i128)RATE_ONE * MONTH_LCM * (i128)(n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		*num += (i128)f[i].ramp * f[i].counts;
+		weight += f[i].weight;
+	}
+	*den = (i128)RATE_ONE * (weight ? weight : 1);
 }
 
 static i128 div_half_up(i128 a, i128 b)
@@ -333,18 +341,7 @@ static int cmp_str(const void *a, const void *b)
 
 static size_t find_str(const char **v, size_t n, const char *s)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(v[mid], s);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return SPM_ORG_NONE;
+	return spm_find_sorted(v, n, sizeof *v, 0, s);
 }
 
 /* The ICs active in the period and their groups at the allocation's level. */
@@ -597,7 +594,10 @@ static int given_weights(alloc_job *j)
 		snprintf(what, sizeof what, "the weights of the %ss", level);
 		rc = not_hundred(j->err, what, sum);
 	}
-	j->group_given = any_group;
+	/* groups not given: in proportion to their reps, as an even split would have them */
+	for (size_t k = 0; k < j->nics && !rc && !any_group; k++)
+		j->group_weight[j->group_of[k]].units++;
+	j->group_given = true;
 	/* within each group: all of its reps given, adding up to 100, or none (even) */
 	for (size_t g = 0; g < j->ngroups && !rc; g++) {
 		size_t n = 0, given = 0;
@@ -873,6 +873,11 @@ int spm_quota_allocate(spm_store *st, const spm_allocation *a, spm_quota_line_fn
 	spm_money_format(text, sizeof text, a->total, 0);
 	if (a->total.units < 0)
 		return spm_error_set(err, SPM_EDATA, "the total cannot be negative: '%s'", text);
+	spm_money whole;
+	if (spm_money_round(&whole, a->total, a->places, SPM_ROUND_DOWN) == SPM_OK &&
+	    whole.units != a->total.units)
+		return spm_error_set(err, SPM_EDATA, "the total has more than %d decimals: '%s'",
+		                     a->places, text);
 	if (a->over.units < 0)
 		return spm_error_set(err, SPM_EDATA, "over-assignment cannot be negative");
 	if (a->split && spm_period_split(&a->period, a->sub, subs, 12, &nsubs))

@@ -254,3 +254,22 @@ int spm_buf_json_member(spm_buf *b, const char *key, const char *value)
 	rc |= spm_buf_append_char(b, '"');
 	return rc ? SPM_ENOMEM : SPM_OK;
 }
+
+size_t spm_find_sorted(const void *base, size_t n, size_t size, size_t offset, const char *key)
+{
+	const char *bytes = base;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *id;
+		memcpy(&id, bytes + mid * size + offset, sizeof id);
+		int c = strcmp(id, key);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
+}

@@ -30,6 +30,12 @@ static inline char spm_ascii_upper(char c)
 	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
 }
 
+/*
+ * The index of the element of base[0..n-1] (each `size` bytes, in byte order of the string
+ * pointer found `offset` bytes into each) whose string is key; (size_t)-1 when there is none.
+ */
+size_t spm_find_sorted(const void *base, size_t n, size_t size, size_t offset, const char *key);
+
 /* A growable, always NUL-terminated byte buffer. Zero-initialise, then use; spm_buf_free releases. */
 typedef struct spm_buf {
 	char *data;

@@ -82,7 +82,7 @@ typedef struct spm_attainment_row {
 	const char *name; /* NULL when the store has none */
 	size_t span;      /* index into the query's spans */
 	spm_date from, to;
-	size_t reps;       /* individual contributors in it (1 for a rep) */
+	size_t reps;       /* individual contributors in it active in the span (1 for a rep) */
 	spm_money credited;
 	bool has_quota;
 	spm_money quota;

@@ -20,7 +20,8 @@
  *   potential: a numeric attribute of the rep (a territory's own attribute, when allocating by
  *              territory and every territory has it);
  *   weights:   given in percent per group and per rep; each level's given weights add up to
- *              100 (a group whose reps are not given splits evenly).
+ *              100 (groups not given weigh their head count, and a group whose reps are not
+ *              given splits evenly).
  */
 #ifndef SPM_QUOTA_H
 #define SPM_QUOTA_H
@@ -61,17 +62,19 @@ int spm_ramp_read(spm_ramp *out, spm_plan_proration *prorate, const char *source
                   size_t len, spm_error *err);
 
 /*
- * A rep's quota for one period (`full` is the unramped, unprorated quota), ramped and prorated:
- * the period's months weigh equally; month m counts for ramp(m) × on(m), where ramp(m) is the
- * ramp's step for the month's place in the rep's tenure (month 1 is the month of the hire date,
- * or by whole months the next one for a hire after the 15th; no hire date: fully ramped) and on(m)
- * is, by `prorate`:
- *   days:   the month's days employed / the month's days;
- *   months: 1 when the rep is employed on the month's 15th, else 0 (the commission engine's rule);
- *   none:   1 when employed on any day of the month, else 0.
- * The result is full × the mean of the months' factors, rounded half-up to `places` decimals.
- * `note` (may be NULL) receives, when the result differs from full, why: "full 20000; hired
- * 2026-03-01; by months: 2026-01 0%, 2026-02 0%", else "". Returns SPM_OK, SPM_ERANGE.
+ * A rep's quota for one period (`full` is the unramped, unprorated quota), ramped and prorated.
+ * Each month of the period has a ramp step: the ramp's step for the month's place in the rep's
+ * tenure (month 1 is the month of the hire date, or by whole months the next one for a hire after
+ * the 15th; no hire date: fully ramped). By `prorate` the result is full times:
+ *   days:   Σ over the months of step × days employed in the month, / the period's days (a rep
+ *           without a ramp gets days employed / days, as the commission engine prorates);
+ *   months: Σ over the months employed on their 15th of step, / the period's months (the
+ *           commission engine's rule);
+ *   none:   Σ over all the months of step, / the period's months (no proration; ramps still
+ *           apply);
+ * rounded half-up to `places` decimals. `note` (may be NULL) receives, when the result differs
+ * from full, why: "full 20000; hired 2026-03-01; prorated by whole months; by month: 2026-01 0%,
+ * 2026-02 0%", else "". Returns SPM_OK, SPM_ERANGE.
  */
 int spm_quota_adjust(spm_money full, const spm_period *period, bool has_hire, spm_date hire,
                      bool has_end, spm_date end, const spm_ramp *ramp, spm_plan_proration prorate,

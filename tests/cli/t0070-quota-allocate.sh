@@ -27,8 +27,8 @@ for team in Enterprise Mid-Market; do
 done
 expect_eq "managers get no rep line" "" "$(grep -E '^(r01|r02|r03),' even.csv)"
 expect_eq "the group line says what its reps carry" "its reps carry 110% of it" "$(grep '^,Enterprise,' even.csv | cut -d, -f8)"
-# months weigh equally; February counts 13 of its 28 days: (10 + 13/28) / 12 = 293/336
-expect_eq "a hire on 16 February is prorated by days" "$(( ($(grep '^r15,' even.csv | full_cents) * 293 + 168) / 336 ))" \
+# employed 319 of the year's 365 days: 13 in February, 306 from March to December
+expect_eq "a hire on 16 February is prorated by days" "$(( ($(grep '^r15,' even.csv | full_cents) * 319 + 182) / 365 ))" \
 	"$(grep '^r15,' even.csv | sum_cents)"
 
 # Sub-periods by seasonality, a ramp and whole-month proration: each line says why it differs.

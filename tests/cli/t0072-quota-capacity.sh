@@ -9,15 +9,18 @@ peer="$SPM_SRC/bench/attainment.sql"
 run spm-quota --period 2026-Q2 --ramp 25,50,75 --productivity 300000 capacity
 expect_status 0
 expect_eq "header" "level,id,headcount,ramped_fte,productivity,capacity,target,gap,coverage_pct,currency" "$(head -n 1 out)"
-# r15, hired 16 February: April is its third month (75%), May and June full
-expect_eq "a ramped hire: (75% + 100% + 100%) / 3 of the productivity" "rep,r15,1,0.92,300000.00,275000.00,155000.00,-120000.00,177.41,USD" "$(grep '^rep,r15,' out)"
-# r28, hired 13 April: 25% × 18/30 of April, 50% of May, 75% of June
-expect_eq "a hire in the quarter, by days" "140000.00" "$(grep '^rep,r28,' out | cut -d, -f6)"
-expect_eq "a leaver on 29 May: April, 29 of May's 31 days, no June" "193548.3871" "$(grep '^rep,r21,' out | cut -d, -f6)"
+# By days, each day of the quarter's 91 counts for its month's ramp step.
+# r15, hired 16 February: April is its third month (75%), May and June full:
+# (30 × 75% + 31 + 30) / 91 = 83.5 / 91 of 300,000 = 275,274.7253
+expect_eq "a ramped hire" "rep,r15,1,0.92,300000.00,275274.7253,155000.00,-120274.7253,177.59,USD" "$(grep '^rep,r15,' out)"
+# r28, hired 13 April: 18 days at 25%, May at 50%, June at 75%: 42.5 / 91 of 300,000
+expect_eq "a hire in the quarter, by days" "140109.8901" "$(grep '^rep,r28,' out | cut -d, -f6)"
+# r21, leaving 29 May: 30 + 29 days of 91
+expect_eq "a leaver on 29 May" "194505.4945" "$(grep '^rep,r21,' out | cut -d, -f6)"
 expect_eq "the company: the reps' capacities and quotas added up" \
 	"$(grep '^rep,' out | awk -F, '{ split($6, c, "."); s += c[1] * 10000 + substr(c[2] "0000", 1, 4); split($7, q, "."); t += q[1] * 100 + q[2] } END { printf "%.0f|%.0f", s, t }')" \
 	"$(grep '^company,' out | awk -F, '{ split($6, c, "."); split($7, q, "."); printf "%.0f|%.0f", c[1] * 10000 + substr(c[2] "0000", 1, 4), q[1] * 100 + q[2] }')"
-expect_eq "the teams' targets are their own stored quotas" "team,Enterprise,13,12.92,300000.00,3875000.00,3100000.00,-775000.00,125.00,USD" "$(grep '^team,Enterprise,' out)"
+expect_eq "the teams' targets are their own stored quotas" "team,Enterprise,13,12.92,300000.00,3875274.7253,3100000.00,-775274.7253,125.00,USD" "$(grep '^team,Enterprise,' out)"
 
 run spm-quota --period 2026-Q2 --productivity 300000 --target 10000000 --by manager capacity
 expect_status 0
