@@ -66,7 +66,14 @@ run spm-quota --period 2026 --as-of 2026-06-30 --level team --team Enterprise at
 expect_status 0
 expect_eq "the team's own quota, set, beside its reps' sum" "set" "$(tail -n 1 out | cut -d, -f11)"
 
-# Methods: explicit weights, and potential from a rep attribute.
+# JSON Lines round trip: what spm-quota writes, spm-import reads.
+spm-quota --quiet --period 2027 --total 1000 --format jsonl allocate >plan.jsonl
+run spm-import --input-format jsonl quotas plan.jsonl
+expect_status 0
+expect_eq "JSON Lines: every line imported" "$(grep -c . plan.jsonl)" "$(sql "select count(*) from quotas where period = '2027'")"
+expect_eq "a leaver of 2026 gets nothing in 2027" "0" "$(sql "select count(*) from quotas where period = '2027' and scope_id = 'r21'")"
+
+# Methods: explicit weights (potential's refusal is below; its sums are in the unit tests).
 run spm-quota --period 2026 --total 1000 --method weights --weights Enterprise=60,Mid-Market=40 --places 0 allocate
 expect_status 0
 expect_eq "weights by team" "600 400" "$(grep '^,' out | cut -d, -f6 | tr '\n' ' ' | sed 's/ $//')"
