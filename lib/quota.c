@@ -43,11 +43,12 @@ int spm_ramp_parse(spm_ramp *out, const char *text, spm_error *err)
 			return spm_error_set(err, SPM_EDATA, "a ramp has at most %d steps", SPM_RAMP_MAX);
 		spm_rate v;
 		bool pct = n && p[n - 1] == '%';
+		/* a percentage: its rate holds two decimals fewer, which must not be cut off */
 		if (spm_rate_parse(&v, p, pct ? n - 1 : n, 0, NULL) || v.units < 0 ||
-		    v.units > 100 * RATE_ONE)
+		    v.units > 100 * RATE_ONE || v.units % 100)
 			return spm_error_set(err, SPM_EDATA,
-			                     "ramp step %zu: expected a percentage from 0 to 100, not "
-			                     "'%.*s'",
+			                     "ramp step %zu: expected a percentage from 0 to 100 with at most 8 "
+			                     "decimals, not '%.*s'",
 			                     r.n + 1, (int)n, p);
 		r.steps[r.n++].units = v.units / 100;
 		if (!end)
@@ -90,9 +91,10 @@ int spm_ramp_read(spm_ramp *out, spm_plan_proration *prorate, const char *source
 		spm_rate v;
 		/* a plain number is a percentage here: 25 means 25% */
 		if (plain && spm_rate_parse(&v, s->text, s->len, 0, NULL) == SPM_OK) {
-			if (v.units < 0 || v.units > 100 * RATE_ONE)
+			if (v.units < 0 || v.units > 100 * RATE_ONE || v.units % 100)
 				rc = spm_ynode_error(doc, s, err,
-				                     "expected a percentage from 0 to 100, not '%s'",
+				                     "expected a percentage from 0 to 100 with at "
+				                     "most 8 decimals, not '%s'",
 				                     s->text);
 			r.steps[i].units = v.units / 100;
 		} else {
@@ -469,14 +471,14 @@ static int potential_weights(alloc_job *j)
 {
 	const char *name = j->a->attribute;
 	spm_stmt *q = NULL;
-	int rc;
+	int rc = SPM_OK;
 	if (!name || !*name)
 		return spm_error_set(j->err, SPM_EUSAGE, "potential: no attribute named");
 	spm_buf path = {0};
 	if (spm_buf_append_str(&path, "$.") || spm_buf_append_json_string(&path, name, strlen(name)))
 		return nomem(j->err);
 	bool by_territory = j->a->by == SPM_LEVEL_TERRITORY;
-	for (int pass = 0; pass < (by_territory ? 2 : 1); pass++) {
+	for (int pass = 0; pass < (by_territory ? 2 : 1) && !rc; pass++) {
 		rc = spm_stmt_prepare(j->st, &q,
 		                      pass ? "SELECT territory_id, json_extract(attrs, ?1) FROM"
 		                             " territories"

@@ -114,7 +114,7 @@ expect_status 65
 expect_err "spm-quota: the ramp has 4 monthly steps, longer than 2026-Q1 (3 months)"
 run spm-quota --period 2026 --total 100 --ramp 25,500 allocate
 expect_status 64
-expect_err_has "ramp step 2: expected a percentage from 0 to 100, not '500'"
+expect_err_has "ramp step 2: expected a percentage from 0 to 100 with at most 8 decimals, not '500'"
 printf 'ramp: [25%%, 150%%]\n' >bad-ramp.yaml
 run spm-quota --period 2026 --total 100 --ramp bad-ramp.yaml allocate
 expect_status 78

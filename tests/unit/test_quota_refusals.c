@@ -1,17 +1,8 @@
 /*
- * Pending: tests of quota planning that fail on the library as it stands, kept out of the build
- * (CMake picks up test_*.c only) until the library is fixed; then they move into test_quota.c.
- *
- * 1. Potential by territory loses a rep's error: spm_quota_allocate reads the reps' attribute,
- *    then the territories'; the second read's prepare overwrites the first read's SPM_EDATA, so a
- *    rep lacking the attribute (or with one that is not a number) is weighed 0 when every
- *    territory has it, and the error is "the weights are all zero" when none has it.
- * 2. A ramp step with more decimals than a rate holds once divided by 100 is truncated, never
- *    refused: "12.123456789" is kept as 12.12345678%, against the rule that no number is ever
- *    truncated ("12.123456789%" written with the sign is refused by the rate parser).
- *
- * Build by hand: cc -std=c11 -Iinclude tests/unit/pending_quota_bugs.c BUILD/libspm.a -lcmocka
- * -lsqlite3 ... (the libraries the spm target links).
+ * Unit tests of quota planning's refusals on a store of its own: potential weights by territory,
+ * where a rep lacking the attribute (or holding one that is not a number) is refused even when
+ * every territory has it, and ramp steps with more decimals than a rate holds, which are refused,
+ * never cut.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,7 +22,7 @@
 
 static int setup(void **state)
 {
-	spm_store *st = teststore_open("quota-pending");
+	spm_store *st = teststore_open("quota-refusals");
 	/*
 	 * Every territory has a quality and a score. The rep b9, last in any order, has no quality
 	 * and a score that is not a number; the others have both.
@@ -68,10 +59,7 @@ static spm_allocation by_territory(const char *attribute)
 	return a;
 }
 
-/*
- * Bug 1: expected SPM_EDATA "rep 'b9' has no attribute 'quality' to weigh by"; got SPM_OK, b9
- * weighed 0 (US's part all to b1).
- */
+/* Every territory has the attribute, but rep b9 does not: refused, not weighed 0. */
 static void test_potential_by_territory_rep_lacks_it(void **state)
 {
 	spm_allocation a = by_territory("quality");
@@ -82,7 +70,7 @@ static void test_potential_by_territory_rep_lacks_it(void **state)
 		fail_msg("got: %s", err.message);
 }
 
-/* Bug 1: expected SPM_EDATA "rep 'b9': attribute 'score' is not a number ..."; got SPM_OK. */
+/* A rep's attribute that is not a number is refused, whatever the territories hold. */
 static void test_potential_by_territory_rep_not_a_number(void **state)
 {
 	spm_allocation a = by_territory("score");
@@ -93,7 +81,7 @@ static void test_potential_by_territory_rep_not_a_number(void **state)
 		fail_msg("got: %s", err.message);
 }
 
-/* Bug 1: expected "rep '...' has no attribute 'height'"; got "the weights are all zero". */
+/* Nobody has the attribute: the first rep's refusal, not "the weights are all zero". */
 static void test_potential_by_territory_nobody_has_it(void **state)
 {
 	spm_allocation a = by_territory("height");
@@ -104,7 +92,7 @@ static void test_potential_by_territory_nobody_has_it(void **state)
 		fail_msg("got: %s", err.message);
 }
 
-/* Bug 2: expected SPM_EDATA for a step of 11 decimals as a rate; got SPM_OK, truncated. */
+/* A step of 11 decimals as a rate is refused, never truncated. */
 static void test_ramp_step_too_precise(void **state)
 {
 	(void)state;
@@ -130,5 +118,5 @@ int main(void)
 	    cmocka_unit_test(test_potential_by_territory_nobody_has_it),
 	    cmocka_unit_test(test_ramp_step_too_precise),
 	};
-	return cmocka_run_group_tests_name("quota pending", tests, setup, teststore_teardown);
+	return cmocka_run_group_tests_name("quota refusals", tests, setup, teststore_teardown);
 }
