@@ -83,6 +83,28 @@ expect_status 0
 expect_eq "numbers stay numbers in JSON" "$(grep '^company,' all.csv | cut -d, -f9)" \
 	"$(sqlite3 :memory: "select json_extract('$(cat out)', '\$[0].credited')")"
 
+# The same attainment as the commission engine: a plan crediting won deals to owner, split and
+# overlay against the bookings quota, in the plan's currency (EUR; the quotas carry none).
+cat >attain.yaml <<'PLAN'
+plan: ae-2026
+currency: EUR
+period: quarter
+effective: {from: 2026-01-01, to: 2026-12-31}
+components:
+  - name: bookings
+    credit: {status: won, roles: [owner, split, overlay]}
+    quota: bookings
+    rate: 1%
+PLAN
+spm-commission --quiet --period 2026-Q1 --dry-run run attain.yaml |
+	awk -F, 'NR > 1 { a = $8; sub(/%$/, "", a); n = split(a, p, "."); printf "%s|%s|%s|%s.%s\n", $1, $6, $7, p[1], substr((n > 1 ? p[2] : "") "00", 1, 2) }' | sort >engine.txt
+spm-quota --quiet --period 2026-Q1 --currency EUR attainment |
+	awk -F, 'NR > 1 && $10 != "" { printf "%s|%s|%s|%s\n", $2, $9, $10, $13 }' | sort >quota.txt
+# reps on the plan for the whole quarter: the engine prorates the others' quotas by their days
+expect_eq "spm-quota's attainment is the commission engine's, rep by rep" "$(join -t'|' engine.txt quota.txt | awk -F'|' '$3 == $6' | cut -d'|' -f1-4)" \
+	"$(join -t'|' engine.txt quota.txt | awk -F'|' '$3 == $6' | awk -F'|' '{ print $1 "|" $5 "|" $6 "|" $7 }')"
+expect_eq "and that is most of them" "1" "$(join -t'|' engine.txt quota.txt | awk -F'|' '$3 == $6' | wc -l | awk '{ print ($1 >= 20) ? 1 : 0 }')"
+
 # Refusals.
 before=$(digest)
 run spm-quota --period 2026-Q1 --as-of 2026-03-31 --team Sales attainment
