@@ -118,7 +118,8 @@ static int build_deal_filter(spm_buf *f, const spm_plan_credit *rule, const char
 
 /* The columns every role's SELECT gives, in this order. */
 #define LINE_COLUMNS                                                                          \
-	"rep_id, deal_id, role, share, amount, margin, currency, day, via_rep, type, product, stage"
+	"rep_id, deal_id, role, share, amount, margin, currency, day, via_rep, type, product, stage," \
+	" status, probability, forecast_category"
 
 /* A line's columns: the deal's from table `t` (deals, or `sold`), the rest as given. */
 static int append_select(spm_buf *sql, const char **sep, const char *rep, int role,
@@ -127,8 +128,9 @@ static int append_select(spm_buf *sql, const char **sep, const char *rep, int ro
 	int rc =
 	    spm_buf_printf(sql,
 	                   "%sSELECT %s, %s.deal_id, %d, %s, %s.amount, %s.margin, %s.currency,"
-	                   " %s.%s, %s, %s.type, %s.product, %s.stage",
-	                   *sep, rep, t, role, share, t, t, t, t, date, via, t, t, t);
+	                   " %s.%s, %s, %s.type, %s.product, %s.stage, %s.status, %s.probability,"
+	                   " %s.forecast_category",
+	                   *sep, rep, t, role, share, t, t, t, t, date, via, t, t, t, t, t, t);
 	*sep = " UNION ALL ";
 	return rc;
 }
@@ -140,7 +142,7 @@ static int append_sold(spm_buf *sql, const char **sep, const char *rep, const ch
 	int rc =
 	    spm_buf_printf(sql,
 	                   "%sSELECT %s, d.deal_id, %s, d.amount, d.margin, d.currency, d.%s,"
-	                   " d.type, d.product, d.stage",
+	                   " d.type, d.product, d.stage, d.status, d.probability, d.forecast_category",
 	                   *sep, rep, share, date);
 	*sep = " UNION ALL ";
 	return rc;
@@ -189,7 +191,8 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		const char *sep_sold = "";
 		rc |=
 		    spm_buf_append_str(sql, "sold(rep_id, deal_id, share, amount, margin, currency,"
-		                            " day, type, product, stage) AS (");
+		                            " day, type, product, stage, status, probability,"
+		                            " forecast_category) AS (");
 		rc |= append_sold(sql, &sep_sold, "d.rep_id", share_one, date);
 		rc |= spm_buf_printf(
 		    sql, " FROM deals d WHERE d.rep_id IS NOT NULL AND %s AND " NO_SPLIT, filter);
@@ -226,7 +229,8 @@ static int build_query(spm_buf *sql, const spm_credit_query *q, const char *filt
 		    sql,
 		    "SELECT coalesce(c.rep_id, d.rep_id), d.deal_id, CASE WHEN c.rep_id IS NULL"
 		    " THEN %d ELSE %d END, coalesce(c.share, %s), d.amount, d.margin, d.currency,"
-		    " d.%s, NULL, d.type, d.product, d.stage FROM deals d LEFT JOIN credits c"
+		    " d.%s, NULL, d.type, d.product, d.stage, d.status, d.probability,"
+		    " d.forecast_category FROM deals d LEFT JOIN credits c"
 		    " ON c.deal_id = d.deal_id"
 		    " AND c.kind = 'revenue' WHERE %s AND (c.rep_id IS NOT NULL OR"
 		    " d.rep_id IS NOT NULL)",
@@ -407,6 +411,10 @@ static int emit_row(spm_stmt *s, const spm_credit_query *q, spm_credit_fn fn, vo
 	line.type = spm_stmt_is_null(s, 9) ? NULL : spm_stmt_text(s, 9, NULL);
 	line.product = spm_stmt_is_null(s, 10) ? NULL : spm_stmt_text(s, 10, NULL);
 	line.stage = spm_stmt_is_null(s, 11) ? NULL : spm_stmt_text(s, 11, NULL);
+	line.status = spm_stmt_text(s, 12, NULL);
+	line.has_probability = !spm_stmt_is_null(s, 13);
+	line.probability.units = line.has_probability ? spm_stmt_int64(s, 13) : 0;
+	line.forecast_category = spm_stmt_is_null(s, 14) ? NULL : spm_stmt_text(s, 14, NULL);
 	if (spm_date_parse(&line.date, day, n, NULL, err))
 		return spm_error_set(err, SPM_ESTORE, "deal '%s': date '%s' is not a day",
 		                     line.deal_id, day);

@@ -71,6 +71,10 @@ typedef struct spm_credit_line {
 	spm_date date;        /* the date that placed it in the period */
 	const char *via_rep; /* role team: the rep below whose line this is; NULL for other roles */
 	const char *type, *product, *stage; /* the deal's, or NULL: for callers that sort lines */
+	const char *status;                 /* the deal's: "open", "won" or "lost" */
+	bool has_probability;               /* the deal's own probability (not its stage's) */
+	spm_rate probability;
+	const char *forecast_category;      /* the deal's own, or NULL */
 } spm_credit_line;
 
 /* Called for each credit line; strings are valid during the call. A non-zero return stops. */
