@@ -71,6 +71,7 @@ typedef struct spm_credit_line {
 	spm_date date;        /* the date that placed it in the period */
 	const char *via_rep; /* role team: the rep below whose line this is; NULL for other roles */
 	const char *type, *product, *stage; /* the deal's, or NULL: for callers that sort lines */
+	/* with the query's forecast_fields only (else "", false, NULL): */
 	const char *status;                 /* the deal's: "open", "won" or "lost" */
 	bool has_probability;               /* the deal's own probability (not its stage's) */
 	spm_rate probability;
@@ -91,6 +92,7 @@ typedef struct spm_credit_query {
 	spm_rounding mode;     /* rounding of amount and margin; zero is SPM_ROUND_HALF_UP */
 	bool team_direct_only; /* role team: direct reports only (`levels: direct`) */
 	bool any_order;        /* the lines in no set order (all reps: no sort of the range) */
+	bool forecast_fields;  /* fill the lines' status, probability and forecast_category */
 	/*
 	 * A slice of the deals, by their row in the store (SQLite's rowid), both ends included; 0
 	 * and 0: all. Slices that cover spm_credit_deal_rows() give, together, the lines of the
