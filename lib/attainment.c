@@ -27,22 +27,6 @@ int spm_attainment_ratio(spm_money credited, spm_money quota, spm_rate *out, spm
 	return SPM_OK;
 }
 
-static const char *const level_names[SPM_LEVEL_COUNT] = {"rep", "manager", "team", "territory",
-                                                         "company"};
-
-const char *spm_level_name(spm_level level)
-{
-	return (unsigned)level < SPM_LEVEL_COUNT ? level_names[level] : "?";
-}
-
-int spm_level_parse(const char *word)
-{
-	for (int i = 0; i < SPM_LEVEL_COUNT; i++)
-		if (strcmp(word, level_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* One rep's or one group's figures for one span. */
 typedef struct figures {
 	spm_money credited; /* reps: all their lines; groups: owner and split lines of their reps */
@@ -68,10 +52,9 @@ typedef struct job {
 	spm_money *rev; /* owner and split lines only: what the rep adds to a roll-up */
 	bool *seen;     /* a credit or a quota */
 	/* groups */
-	char **teams;
-	size_t nteams;
 	figures *mgr, *team, *terr, company[NSPANS];
-	bool *rep_shown;
+	spm_org_shown shown;
+	size_t rolling; /* the rep roll_into adds */
 } job;
 
 static int range_error(job *j, const char *what)
@@ -148,33 +131,6 @@ static int span_quota(job *j, const spm_quota_rows *qr, size_t a, size_t b, size
 	return rc;
 }
 
-static size_t team_find(const job *j, const char *team)
-{
-	return spm_find_sorted(j->teams, j->nteams, sizeof *j->teams, 0, team);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int collect_teams(job *j)
-{
-	j->teams = malloc((j->org->nreps + 1) * sizeof *j->teams);
-	if (!j->teams)
-		return spm_error_set(j->err, SPM_ENOMEM, "out of memory");
-	for (size_t i = 0; i < j->org->nreps; i++)
-		if (j->org->reps[i].team)
-			j->teams[j->nteams++] = (char *)j->org->reps[i].team;
-	qsort(j->teams, j->nteams, sizeof *j->teams, cmp_str);
-	size_t n = 0;
-	for (size_t i = 0; i < j->nteams; i++)
-		if (!n || strcmp(j->teams[n - 1], j->teams[i]) != 0)
-			j->teams[n++] = j->teams[i];
-	j->nteams = n;
-	return SPM_OK;
-}
-
 /* Every stored quota of the metric, by scope, into the reps' and groups' figures. */
 static int read_quotas(job *j)
 {
@@ -205,7 +161,7 @@ static int read_quotas(job *j)
 			}
 			break;
 		case SPM_QUOTA_SCOPE_TEAM:
-			if ((at = team_find(j, qr.rows[a].id)) != SPM_ORG_NONE)
+			if ((at = spm_org_team_find(j->org, qr.rows[a].id)) != SPM_ORG_NONE)
 				base = j->team;
 			break;
 		case SPM_QUOTA_SCOPE_TERRITORY:
@@ -239,34 +195,29 @@ static int roll(job *j, figures *g, size_t i)
 	return rc;
 }
 
+static int roll_into(void *ctx, spm_level level, size_t index)
+{
+	job *j = ctx;
+	figures *g = level == SPM_LEVEL_MANAGER     ? j->mgr
+	             : level == SPM_LEVEL_TEAM      ? j->team
+	             : level == SPM_LEVEL_TERRITORY ? j->terr
+	                                            : j->company;
+	return roll(j, &g[index * NSPANS], j->rolling);
+}
+
 static int roll_up(job *j)
 {
-	const spm_org *o = j->org;
 	int rc = SPM_OK;
-	for (size_t i = 0; i < o->nreps && !rc; i++) {
-		const spm_org_rep *r = &o->reps[i];
-		if (r->manages)
-			rc = roll(j, &j->mgr[i * NSPANS], i);
-		for (size_t m = r->manager_ix, steps = 0;
-		     !rc && m != SPM_ORG_NONE && m != i && steps < o->nreps;
-		     m = o->reps[m].manager_ix, steps++)
-			rc = roll(j, &j->mgr[m * NSPANS], i);
-		size_t t = r->team ? team_find(j, r->team) : SPM_ORG_NONE;
-		if (!rc && t != SPM_ORG_NONE)
-			rc = roll(j, &j->team[t * NSPANS], i);
-		for (size_t at = r->territory_ix, steps = 0;
-		     !rc && at != SPM_ORG_NONE && steps <= o->nterritories;
-		     at = o->territories[at].parent_ix, steps++)
-			rc = roll(j, &j->terr[at * NSPANS], i);
-		if (!rc)
-			rc = roll(j, j->company, i);
+	for (size_t i = 0; i < j->org->nreps && !rc; i++) {
+		j->rolling = i;
+		rc = spm_org_rollups(j->org, i, roll_into, j);
 	}
 	return rc;
 }
 
 static bool rep_listed(const job *j, size_t i)
 {
-	if (j->org->reps[i].manages || !j->rep_shown[i])
+	if (j->org->reps[i].manages || !j->shown.rep[i])
 		return false;
 	if (j->seen[i])
 		return true;
@@ -313,37 +264,10 @@ static int emit(job *j, spm_attainment_fn fn, void *ctx, spm_level level, const 
 	return rc;
 }
 
-static bool group_shown(const job *j, size_t i, spm_level level, size_t at)
+static int emit_all(job *j, spm_attainment_fn fn, void *ctx)
 {
 	const spm_org *o = j->org;
-	const spm_org_rep *r = &o->reps[i];
-	if (!j->rep_shown[i])
-		return false;
-	switch (level) {
-	case SPM_LEVEL_MANAGER:
-		return i == at || spm_org_below(o, i, at);
-	case SPM_LEVEL_TEAM:
-		return r->team && strcmp(r->team, j->teams[at]) == 0;
-	case SPM_LEVEL_TERRITORY:
-		return spm_org_in_territory(o, i, at);
-	default:
-		return true;
-	}
-}
-
-static bool any_shown(const job *j, spm_level level, size_t at, bool filtered)
-{
-	if (!filtered)
-		return true;
-	for (size_t i = 0; i < j->org->nreps; i++)
-		if (group_shown(j, i, level, at))
-			return true;
-	return false;
-}
-
-static int emit_all(job *j, spm_attainment_fn fn, void *ctx, bool filtered)
-{
-	const spm_org *o = j->org;
+	bool *const *shown = j->shown.group;
 	unsigned levels = j->q->levels ? j->q->levels : 1u << SPM_LEVEL_REP;
 	int rc = SPM_OK;
 	if (levels & (1u << SPM_LEVEL_REP))
@@ -353,45 +277,22 @@ static int emit_all(job *j, spm_attainment_fn fn, void *ctx, bool filtered)
 				          &j->rep[i * NSPANS], false);
 	if (levels & (1u << SPM_LEVEL_MANAGER))
 		for (size_t i = 0; i < o->nreps && !rc; i++)
-			if (o->reps[i].manages && any_shown(j, SPM_LEVEL_MANAGER, i, filtered))
+			if (o->reps[i].manages && shown[SPM_LEVEL_MANAGER][i])
 				rc = emit(j, fn, ctx, SPM_LEVEL_MANAGER, o->reps[i].id, o->reps[i].name,
 				          &j->mgr[i * NSPANS], true);
 	if (levels & (1u << SPM_LEVEL_TEAM))
-		for (size_t t = 0; t < j->nteams && !rc; t++)
-			if (any_shown(j, SPM_LEVEL_TEAM, t, filtered))
-				rc = emit(j, fn, ctx, SPM_LEVEL_TEAM, j->teams[t], NULL,
+		for (size_t t = 0; t < o->nteams && !rc; t++)
+			if (shown[SPM_LEVEL_TEAM][t])
+				rc = emit(j, fn, ctx, SPM_LEVEL_TEAM, o->teams[t], NULL,
 				          &j->team[t * NSPANS], true);
 	if (levels & (1u << SPM_LEVEL_TERRITORY))
 		for (size_t t = 0; t < o->nterritories && !rc; t++)
-			if (any_shown(j, SPM_LEVEL_TERRITORY, t, filtered))
+			if (shown[SPM_LEVEL_TERRITORY][t])
 				rc = emit(j, fn, ctx, SPM_LEVEL_TERRITORY, o->territories[t].id,
 				          o->territories[t].name, &j->terr[t * NSPANS], true);
-	if (!rc && (levels & (1u << SPM_LEVEL_COMPANY)))
+	if (!rc && (levels & (1u << SPM_LEVEL_COMPANY)) && shown[SPM_LEVEL_COMPANY][0])
 		rc = emit(j, fn, ctx, SPM_LEVEL_COMPANY, NULL, NULL, j->company, true);
 	return rc;
-}
-
-/* Which reps the filters show; SPM_EDATA for a filter naming nothing in the store. */
-static int apply_filters(job *j, bool *filtered)
-{
-	const spm_attainment_query *q = j->q;
-	const spm_org *o = j->org;
-	size_t terr = SPM_ORG_NONE;
-	*filtered = q->team || q->territory || q->rep;
-	if (q->team && team_find(j, q->team) == SPM_ORG_NONE)
-		return spm_error_set(j->err, SPM_EDATA, "no team '%s' in the store", q->team);
-	if (q->territory && (terr = spm_org_territory_find(o, q->territory)) == SPM_ORG_NONE)
-		return spm_error_set(j->err, SPM_EDATA, "no territory '%s' in the store",
-		                     q->territory);
-	if (q->rep && spm_org_rep_find(o, q->rep) == SPM_ORG_NONE)
-		return spm_error_set(j->err, SPM_EDATA, "no rep '%s' in the store", q->rep);
-	for (size_t i = 0; i < o->nreps; i++) {
-		const spm_org_rep *r = &o->reps[i];
-		j->rep_shown[i] = (!q->team || (r->team && strcmp(r->team, q->team) == 0)) &&
-		                  (!q->territory || spm_org_in_territory(o, i, terr)) &&
-		                  (!q->rep || strcmp(r->id, q->rep) == 0);
-	}
-	return SPM_OK;
 }
 
 static int check_query(const spm_attainment_query *q, spm_error *err)
@@ -410,11 +311,10 @@ static void job_free(job *j)
 	free(j->rep);
 	free(j->rev);
 	free(j->seen);
-	free(j->teams);
 	free(j->mgr);
 	free(j->team);
 	free(j->terr);
-	free(j->rep_shown);
+	spm_org_shown_free(&j->shown);
 	spm_fx_close(j->fx);
 	spm_org_free(j->org);
 }
@@ -430,8 +330,9 @@ int spm_attainment(spm_store *st, const spm_attainment_query *q, spm_attainment_
 	job j = {.q = q, .st = st, .err = err, .mode = q->mode ? q->mode : SPM_ROUND_HALF_UP};
 	for (size_t s = 0; s < q->nspans; s++)
 		j.to[s] = q->spans[s].last.days < q->as_of.days ? q->spans[s].last : q->as_of;
+	spm_org_filter filter = {q->team, q->territory, q->rep};
 	if ((rc = spm_org_load(st, &j.org, err)) || (rc = spm_fx_open(&j.fx, st, err)) ||
-	    (rc = collect_teams(&j))) {
+	    (rc = spm_org_shown_make(j.org, &filter, &j.shown, err))) {
 		job_free(&j);
 		return rc;
 	}
@@ -441,15 +342,12 @@ int spm_attainment(spm_store *st, const spm_attainment_query *q, spm_attainment_
 	j.rev = calloc(nr * NSPANS, sizeof *j.rev);
 	j.seen = calloc(nr, sizeof *j.seen);
 	j.mgr = calloc(nr * NSPANS, sizeof *j.mgr);
-	j.team = calloc((j.nteams + 1) * NSPANS, sizeof *j.team);
+	j.team = calloc((j.org->nteams + 1) * NSPANS, sizeof *j.team);
 	j.terr = calloc(nt * NSPANS, sizeof *j.terr);
-	j.rep_shown = calloc(nr, sizeof *j.rep_shown);
-	bool filtered = false;
-	if (!j.rep || !j.rev || !j.seen || !j.mgr || !j.team || !j.terr || !j.rep_shown)
+	if (!j.rep || !j.rev || !j.seen || !j.mgr || !j.team || !j.terr)
 		rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
-	if (!rc && !(rc = apply_filters(&j, &filtered)) && !(rc = read_credits(&j)) &&
-	    !(rc = read_quotas(&j)) && !(rc = roll_up(&j)))
-		rc = emit_all(&j, fn, ctx, filtered);
+	if (!rc && !(rc = read_credits(&j)) && !(rc = read_quotas(&j)) && !(rc = roll_up(&j)))
+		rc = emit_all(&j, fn, ctx);
 	job_free(&j);
 	return rc;
 }

@@ -1051,6 +1051,31 @@ static int capacity_row(const spm_capacity *c, spm_capacity_fn fn, void *ctx, sp
 	return fn(ctx, &row);
 }
 
+/* Per group of the level reported, and the company last: ICs, FTEs and capacity added up. */
+typedef struct cap_sums {
+	spm_level by;
+	size_t *n;
+	spm_rate *fte;
+	spm_money *cap;
+	size_t ngroups;
+	spm_rate k_fte; /* the IC being added */
+	spm_money k_cap;
+	spm_error *err;
+} cap_sums;
+
+static int cap_add(void *ctx, spm_level level, size_t index)
+{
+	cap_sums *s = ctx;
+	if (level != s->by && level != SPM_LEVEL_COMPANY)
+		return SPM_OK;
+	size_t at = level == SPM_LEVEL_COMPANY ? s->ngroups : index;
+	s->n[at]++;
+	if (__builtin_add_overflow(s->fte[at].units, s->k_fte.units, &s->fte[at].units) ||
+	    spm_money_add(&s->cap[at], s->cap[at], s->k_cap))
+		return spm_error_set(s->err, SPM_ERANGE, "capacity out of range");
+	return SPM_OK;
+}
+
 int spm_quota_capacity(spm_store *st, const spm_capacity *c, spm_capacity_fn fn, void *ctx,
                        spm_error *err)
 {
@@ -1104,43 +1129,37 @@ int spm_quota_capacity(spm_store *st, const spm_capacity *c, spm_capacity_fn fn,
 	}
 	/* groups: every team, territory or manager, with the ICs attainment counts in it (all
 	 * levels below a manager, the territories below a territory) */
-	size_t ngroups = c->by == SPM_LEVEL_TEAM        ? j.ngroups
+	size_t ngroups = c->by == SPM_LEVEL_TEAM        ? j.org->nteams
 	                 : c->by == SPM_LEVEL_TERRITORY ? j.org->nterritories
 	                 : c->by == SPM_LEVEL_MANAGER   ? j.org->nreps
 	                                                : 0;
+	cap_sums sums = {.by = c->by, .ngroups = ngroups, .err = err};
+	sums.n = calloc(ngroups + 1, sizeof *sums.n);
+	sums.fte = calloc(ngroups + 1, sizeof *sums.fte);
+	sums.cap = calloc(ngroups + 1, sizeof *sums.cap);
+	if (!rc && (!sums.n || !sums.fte || !sums.cap))
+		rc = nomem(err);
+	for (size_t k = 0; k < j.nics && !rc; k++) {
+		sums.k_fte = fte[k];
+		sums.k_cap = cap[k];
+		rc = spm_org_rollups(j.org, j.ics[k], cap_add, &sums);
+	}
 	for (size_t g = 0; g <= ngroups && !rc; g++) {
 		bool company = g == ngroups;
 		if (!company && c->by == SPM_LEVEL_MANAGER && !j.org->reps[g].manages)
 			continue;
 		const char *id = company                         ? NULL
-		                 : c->by == SPM_LEVEL_TEAM      ? j.groups[g]
+		                 : c->by == SPM_LEVEL_TEAM      ? j.org->teams[g]
 		                 : c->by == SPM_LEVEL_TERRITORY ? j.org->territories[g].id
 		                                                : j.org->reps[g].id;
-		size_t gi = g;
-		size_t n = 0;
-		spm_rate f = {0};
-		spm_money m = {0};
-		for (size_t k = 0; k < j.nics; k++) {
-			size_t i = j.ics[k];
-			bool in = company || (c->by == SPM_LEVEL_TEAM
-			                          ? strcmp(j.org->reps[i].team, id) == 0
-			                      : c->by == SPM_LEVEL_MANAGER
-			                          ? gi != SPM_ORG_NONE && spm_org_below(j.org, i, gi)
-			                          : gi != SPM_ORG_NONE && spm_org_in_territory(j.org, i, gi));
-			if (!in)
-				continue;
-			n++;
-			if (__builtin_add_overflow(f.units, fte[k].units, &f.units) ||
-			    spm_money_add(&m, m, cap[k])) {
-				rc = spm_error_set(err, SPM_ERANGE, "capacity out of range");
-				break;
-			}
-		}
+		size_t at = company ? ngroups : g;
 		spm_level level = company ? SPM_LEVEL_COMPANY : c->by;
-		if (!rc)
-			rc = capacity_row(&out, fn, ctx, level, id, n, f, productivity, m,
-		                  target_of(&t, level, id), err);
+		rc = capacity_row(&out, fn, ctx, level, id, sums.n[at], sums.fte[at], productivity,
+		                  sums.cap[at], target_of(&t, level, id), err);
 	}
+	free(sums.n);
+	free(sums.fte);
+	free(sums.cap);
 	for (size_t i = 0; i < t.n; i++)
 		free((char *)t.t[i].id);
 	free(t.t);

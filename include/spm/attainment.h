@@ -34,6 +34,7 @@
 #include "spm/date.h"
 #include "spm/error.h"
 #include "spm/money.h"
+#include "spm/org.h"
 #include "spm/period.h"
 #include "spm/plan.h"
 #include "spm/store.h"
@@ -43,19 +44,6 @@
  * 100%). 0 when the quota is zero or negative. SPM_ERANGE when it does not fit.
  */
 int spm_attainment_ratio(spm_money credited, spm_money quota, spm_rate *out, spm_error *err);
-
-typedef enum spm_level {
-	SPM_LEVEL_REP,
-	SPM_LEVEL_MANAGER,
-	SPM_LEVEL_TEAM,
-	SPM_LEVEL_TERRITORY,
-	SPM_LEVEL_COMPANY,
-	SPM_LEVEL_COUNT
-} spm_level;
-
-/* "rep", "manager", "team", "territory", "company"; parse returns -1 for another word. */
-const char *spm_level_name(spm_level level);
-int spm_level_parse(const char *word);
 
 typedef enum spm_pacing { SPM_PACING_LINEAR, SPM_PACING_SEASONAL } spm_pacing;
 
