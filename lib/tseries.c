@@ -582,7 +582,7 @@ static void ets_init(ets_ctx *c, double *s0)
  * Fits an ETS model: the start is the best point of a small grid over the region, then
  * Nelder-Mead on the one-step SSE. Fills o (forecasts, intervals from FPP3 table 8.7, params,
  * SSE, sigma, AICc). Returns SPM_OK, SPM_ENOMEM, or SPM_EDATA when no parameter gives finite
- * one-step errors (values so large that their squares overflow).
+ * one-step errors (squares that overflow, or multiplicative seasonal indices that divide by 0).
  */
 static int fit_ets(const double *y, size_t n, size_t m, ets_model mod, fit_out *o)
 {
@@ -964,7 +964,7 @@ int spm_ts_forecast(const double *y, size_t n, spm_ts_method method, size_t h,
 		spm_ts_result_free(out);
 		if (rc == SPM_ENOMEM)
 			return spm_error_set(err, rc, "%s: out of memory", name);
-		return spm_error_set(err, rc, "%s cannot fit the series: its one-step errors overflow",
+		return spm_error_set(err, rc, "%s cannot fit the series: no parameters give finite one-step errors",
 		                     method_names[use]);
 	}
 	out->method = use;

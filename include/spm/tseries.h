@@ -124,8 +124,9 @@ typedef struct spm_ts_result {
  * defaults. Returns SPM_OK with *out filled (free with spm_ts_result_free), SPM_EDATA for a
  * series too short ("the series has 1 point: linear needs at least 2"), a non-finite value, a
  * multiplicative method on a series with a zero or negative value ("hw-multiplicative needs
- * positive values: y[3] is 0"), or a smoothing fit whose errors overflow (values near the double
- * range); SPM_EUSAGE for h == 0, a bad method or options, a NULL y with n > 0 or a NULL out;
+ * positive values: y[3] is 0"), or a smoothing fit that no parameters give finite one-step errors
+ * ("ses cannot fit the series: no parameters give finite one-step errors": values near the
+ * double range, or multiplicative seasonal indices that divide by 0); SPM_EUSAGE for h == 0, a bad method or options, a NULL y with n > 0 or a NULL out;
  * SPM_ENOMEM. On failure *out holds no memory (freeing it is harmless) and err says why.
  */
 int spm_ts_forecast(const double *y, size_t n, spm_ts_method method, size_t h,

@@ -719,7 +719,7 @@ static void test_refusals(void **state)
 	/* values whose squares overflow: a smoothing fit has no finite errors */
 	double huge[] = {1e300, -1e300, 1e300, -1e300, 1e300};
 	assert_refused(huge, 5, SPM_TS_SES, 1, NULL, SPM_EDATA,
-	               "ses cannot fit the series: its one-step errors overflow");
+	               "ses cannot fit the series: no parameters give finite one-step errors");
 }
 
 /* --- accuracy --- */
