@@ -1,0 +1,753 @@
+/*
+ * spm-forecast - what a period will close: the pipeline by forecast category, weighted, with its
+ * overdue deals and the run-rate; and statistical forecasts of a monthly series (from the store's
+ * bookings or from any file), with their backtests. The work is in the library (pipeline.c,
+ * tseries.c); this file reads options and series, and writes rows.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "spm/pipeline.h"
+#include "spm/reader.h"
+#include "spm/tseries.h"
+
+enum {
+	OPT_AS_OF = 256,
+	OPT_LEVEL,
+	OPT_TEAM,
+	OPT_TERRITORY,
+	OPT_WINDOW,
+	OPT_CURRENCY,
+	OPT_METHOD,
+	OPT_HORIZON,
+	OPT_HOLDOUT,
+	OPT_SEASON,
+	OPT_INTERVAL,
+	OPT_FROM,
+	OPT_TO
+};
+
+static const cli_option options[] = {
+    {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
+    {"period", 'p', "PERIOD", "pipeline, overdue: the period: 2026-Q3, 2026-09, FY2027, ..."},
+    {"as-of", OPT_AS_OF, "DATE", "pipeline, overdue: the day of the view (default: today)"},
+    {"level", OPT_LEVEL, "LIST", "pipeline: rep, manager, team, territory, company, or all"},
+    {"team", OPT_TEAM, "TEAM", "pipeline, overdue: this team's rows only"},
+    {"territory", OPT_TERRITORY, "ID", "pipeline, overdue: this territory's rows only"},
+    {"rep", 'r', "REP", "pipeline, overdue: this rep's rows only"},
+    {"window", OPT_WINDOW, "DAYS", "pipeline: the run-rate's window (default 90)"},
+    {"currency", OPT_CURRENCY, "CUR", "the currency of amounts (default: the store's base)"},
+    {"method", OPT_METHOD, "M", "series: naive, snaive, drift, mean, linear, linear-seasonal,"},
+    {"horizon", OPT_HORIZON, "N", "series: months ahead (default 12, or --holdout's N)"},
+    {"holdout", OPT_HOLDOUT, "N", "series, backtest: hold out the last N months and score them"},
+    {"season", OPT_SEASON, "M", "series, backtest: the seasonal period (default 12)"},
+    {"interval", OPT_INTERVAL, "PCT", "series: prediction interval coverage (default 80)"},
+    {"from", OPT_FROM, "MONTH", "series, backtest: the store's bookings from this month"},
+    {"to", OPT_TO, "MONTH", "series, backtest: ... to this month (default: the last closed)"},
+    {"format", 'f', "FMT", "table, csv, tsv, json, jsonl (default: table on a terminal, else csv)"},
+    {"output", 'o', "FILE", "write the results to FILE (default: standard output)"},
+    {"quiet", 'q', NULL, "no summary on standard error"},
+    {"help", 'h', NULL, "show this help and exit"},
+    {"version", 'V', NULL, "show the version and exit"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const char usage[] = "[options] pipeline|overdue --period P\n"
+                            "       spm-forecast [options] series [FILE|-]\n"
+                            "       spm-forecast [options] backtest [FILE|-]";
+static const char about[] =
+    "Forecast what will close, from the pipeline and from history (see spm-forecast(1)).\n"
+    "--method also: ses, holt, holt-damped, hw-additive, hw-multiplicative, auto (default).\n\n"
+    "commands:\n"
+    "  pipeline     per rep and roll-up for --period as of --as-of: closed, commit, best\n"
+    "               case and open pipeline (cumulative), omitted, weighted pipeline, deals\n"
+    "               overdue (counted apart) and the run-rate\n"
+    "  overdue      the open deals of --period whose close date has passed\n"
+    "  series       a monthly series forecast: period, forecast, lower, upper; FILE is a\n"
+    "               two-column CSV (month YYYY-MM, value), else the store's won bookings\n"
+    "  backtest     every method on the last --holdout months: MAPE, MASE, RMSE, bias";
+static const char after[] =
+    "'spm-forecast COMMAND --help' shows one command's options.\n"
+    "Exit status: 0 success, 64 usage, 65 bad input data, 70 store error, 74 input/output\n"
+    "error, 75 store busy.\n";
+
+static const cli_command_help command_helps[] = {
+    {"pipeline", "[options] --period P [--as-of DATE] pipeline",
+     "The period's pipeline as of a day, per rep and rolled up: closed; commit, best case\n"
+     "and open pipeline, cumulative; omitted; weighted by probability; deals overdue, apart;\n"
+     "and the run-rate: closed plus the days left at the window's daily rate.",
+     "db period as-of level team territory rep window currency format output quiet"},
+    {"overdue", "[options] --period P [--as-of DATE] overdue",
+     "The open deals of the period whose close date has passed by the as-of day, per rep.",
+     "db period as-of team territory rep currency format output quiet"},
+    {"series", "[options] series [FILE|-]",
+     "Forecast a monthly series: FILE (or standard input) is a CSV of two columns, a month\n"
+     "(YYYY-MM) and a value, the header's names free; without FILE, the store's won bookings\n"
+     "per month. With --holdout N the last N months are held out and scored.",
+     "db method horizon holdout season interval from to currency format output quiet"},
+    {"backtest", "[options] backtest [FILE|-]",
+     "Every method fitted on all but the last --holdout months (default 12) and scored on\n"
+     "them: MAPE, MASE, RMSE and bias, with auto's choice.",
+     "db holdout season from to currency format output quiet"},
+};
+
+typedef struct opts {
+	const char *db, *period, *as_of, *level, *team, *territory, *rep, *window, *currency;
+	const char *method, *horizon, *holdout, *season, *interval, *from, *to;
+	const char *format, *output;
+	bool quiet;
+} opts;
+
+/* ---- option values -------------------------------------------------------------------------- */
+
+static int parse_count(const char *option, const char *text, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < lo || v > hi)
+		return cli_usage_error("--%s: expected a whole number from %ld to %ld, not '%s'",
+		                       option, lo, hi, text);
+	*out = v;
+	return SPM_EXIT_OK;
+}
+
+static spm_date today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	spm_date d = {0};
+	gmtime_r(&now, &tm);
+	spm_date_from_ymd(&d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return d;
+}
+
+static int parse_as_of(const char *text, spm_date *out)
+{
+	spm_error err;
+	if (!text) {
+		*out = today();
+		return SPM_EXIT_OK;
+	}
+	if (spm_date_parse(out, text, strlen(text), NULL, &err))
+		return cli_usage_error("--as-of: %s", err.message);
+	return SPM_EXIT_OK;
+}
+
+static int parse_levels(const char *text, unsigned *out)
+{
+	*out = 0;
+	if (!text) {
+		*out = 1u << SPM_LEVEL_REP;
+		return SPM_EXIT_OK;
+	}
+	if (strcmp(text, "all") == 0) {
+		*out = (1u << SPM_LEVEL_COUNT) - 1;
+		return SPM_EXIT_OK;
+	}
+	for (const char *p = text;;) {
+		const char *end = strchr(p, ',');
+		char word[32];
+		snprintf(word, sizeof word, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
+		int l = spm_level_parse(word);
+		if (l < 0)
+			return cli_usage_error("--level: expected rep, manager, team, territory, company "
+			                       "or all, not '%s'",
+			                       word);
+		*out |= 1u << l;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return SPM_EXIT_OK;
+}
+
+/* ---- pipeline and overdue ------------------------------------------------------------------- */
+
+static const spm_column pipeline_cols[] = {
+    {"level", SPM_COL_TEXT},           {"id", SPM_COL_TEXT},
+    {"name", SPM_COL_TEXT},            {"period", SPM_COL_TEXT},
+    {"as_of", SPM_COL_TEXT},           {"closed", SPM_COL_NUMBER},
+    {"commit", SPM_COL_NUMBER},        {"best_case", SPM_COL_NUMBER},
+    {"open_pipeline", SPM_COL_NUMBER}, {"omitted", SPM_COL_NUMBER},
+    {"weighted", SPM_COL_NUMBER},      {"open_deals", SPM_COL_NUMBER},
+    {"overdue_deals", SPM_COL_NUMBER}, {"overdue", SPM_COL_NUMBER},
+    {"run_rate", SPM_COL_NUMBER},      {"currency", SPM_COL_TEXT},
+};
+#define NPIPELINE (sizeof pipeline_cols / sizeof pipeline_cols[0])
+
+typedef struct pipeline_out {
+	cli_rows rows;
+	char period[SPM_PERIOD_BUFSZ], as_of[SPM_DATE_BUFSZ];
+	size_t n;
+} pipeline_out;
+
+static int pipeline_row(void *ctx, const spm_pipeline_row *r)
+{
+	pipeline_out *o = ctx;
+	char m[8][SPM_NUM_BUFSZ], open[24], over[24];
+	const spm_money v[8] = {r->closed,   r->commit,  r->best_case, r->open_pipeline,
+	                        r->omitted, r->weighted, r->overdue,   r->run_rate};
+	for (int i = 0; i < 8; i++)
+		spm_money_format(m[i], sizeof m[i], v[i], 2);
+	snprintf(open, sizeof open, "%zu", r->open_deals);
+	snprintf(over, sizeof over, "%zu", r->overdue_deals);
+	const char *cells[NPIPELINE] = {spm_level_name(r->level), r->id, r->name, o->period, o->as_of,
+	                                m[0], m[1], m[2], m[3], m[4], m[5], open, over, m[6], m[7],
+	                                r->currency};
+	o->n++;
+	return cli_rows_add(&o->rows, cells);
+}
+
+static const spm_column overdue_cols[] = {
+    {"deal_id", SPM_COL_TEXT}, {"rep_id", SPM_COL_TEXT},   {"stage", SPM_COL_TEXT},
+    {"close_date", SPM_COL_TEXT}, {"amount", SPM_COL_NUMBER}, {"currency", SPM_COL_TEXT},
+};
+#define NOVERDUE (sizeof overdue_cols / sizeof overdue_cols[0])
+
+/* Overdue lines come in no set order: kept, sorted, then written. */
+typedef struct overdue_list {
+	char **cells; /* 6 per line, owned */
+	size_t n, cap;
+	bool failed;
+} overdue_list;
+
+static int overdue_add(void *ctx, const spm_overdue_deal *d)
+{
+	overdue_list *l = ctx;
+	char day[SPM_DATE_BUFSZ], amount[SPM_NUM_BUFSZ];
+	if (l->n == l->cap) {
+		size_t n = l->cap ? 2 * l->cap : 64;
+		char **c = realloc(l->cells, n * NOVERDUE * sizeof *c);
+		if (!c)
+			return SPM_ENOMEM;
+		l->cells = c;
+		l->cap = n;
+	}
+	spm_date_format(day, sizeof day, d->close_date);
+	spm_money_format(amount, sizeof amount, d->amount, 2);
+	const char *v[NOVERDUE] = {d->deal_id, d->rep_id, d->stage, day, amount, d->currency};
+	for (size_t i = 0; i < NOVERDUE; i++) {
+		char **cell = &l->cells[l->n * NOVERDUE + i];
+		*cell = v[i] ? strdup(v[i]) : NULL;
+		if (v[i] && !*cell)
+			l->failed = true;
+	}
+	l->n++;
+	return l->failed ? SPM_ENOMEM : SPM_OK;
+}
+
+/* By close date, then deal, then rep. */
+static int overdue_cmp(const void *a, const void *b)
+{
+	char *const *x = a, *const *y = b;
+	int c = strcmp(x[3], y[3]);
+	if (!c)
+		c = strcmp(x[0], y[0]);
+	return c ? c : strcmp(x[1], y[1]);
+}
+
+static int ignore_row(void *ctx, const spm_pipeline_row *r)
+{
+	(void)ctx;
+	(void)r;
+	return SPM_OK;
+}
+
+static int pipeline(const opts *o, bool overdue_only)
+{
+	spm_pipeline_query q = {.currency = o->currency,
+	                        .filter = {o->team, o->territory, o->rep}};
+	pipeline_out out = {0};
+	overdue_list list = {0};
+	spm_store *st = NULL;
+	spm_error err = {0};
+	long window = 0;
+	int status;
+
+	if ((status = parse_as_of(o->as_of, &q.as_of)) || (status = parse_levels(o->level, &q.levels)) ||
+	    (o->window && (status = parse_count("window", o->window, 1, 3660, &window))))
+		return status;
+	q.window = (int)window;
+	if ((status = cli_open_period(overdue_only ? "overdue" : "pipeline", o->db,
+	                              SPM_STORE_READONLY, o->period, &st, &q.period))) {
+		spm_store_close(st);
+		return status;
+	}
+	spm_period_format(out.period, sizeof out.period, &q.period);
+	spm_date_format(out.as_of, sizeof out.as_of, q.as_of);
+	int rc;
+	if (overdue_only) {
+		q.overdue = overdue_add;
+		q.overdue_ctx = &list;
+		q.levels = 1u << SPM_LEVEL_COMPANY;
+		rc = spm_pipeline(st, &q, ignore_row, NULL, &err);
+		if (rc == SPM_OK) {
+			/* each column of a row is a cell; rows sorted by their cells */
+			qsort(list.cells, list.n, NOVERDUE * sizeof *list.cells, overdue_cmp);
+			status = cli_write_rows(o->format, o->output, overdue_cols, NOVERDUE,
+			                        (const char *const *)list.cells, list.n);
+			if (!status && !o->quiet)
+				fprintf(stderr, "%s: %zu overdue deals in %s as of %s\n", cli_progname(),
+				        list.n, out.period, out.as_of);
+		} else {
+			status = cli_library_error(rc, &err);
+		}
+		for (size_t i = 0; i < list.n * NOVERDUE; i++)
+			free(list.cells[i]);
+		free(list.cells);
+	} else if ((status = cli_rows_begin(&out.rows, o->format, o->output, pipeline_cols,
+	                                    NPIPELINE)) == 0) {
+		rc = spm_pipeline(st, &q, pipeline_row, &out, &err);
+		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
+		int end = cli_rows_end(&out.rows, rc == SPM_OK);
+		if (!status)
+			status = end;
+		if (!status && !o->quiet)
+			fprintf(stderr, "%s: %zu rows, %s as of %s\n", cli_progname(), out.n, out.period,
+			        out.as_of);
+	}
+	spm_store_close(st);
+	return status;
+}
+
+/* ---- series --------------------------------------------------------------------------------- */
+
+typedef struct series {
+	double *y;
+	spm_period *months;
+	size_t n, cap;
+} series;
+
+static void series_free(series *s)
+{
+	free(s->y);
+	free(s->months);
+}
+
+static int series_add(series *s, const spm_period *month, double v)
+{
+	if (s->n == s->cap) {
+		size_t n = s->cap ? 2 * s->cap : 64;
+		double *y = realloc(s->y, n * sizeof *y);
+		spm_period *m = y ? realloc(s->months, n * sizeof *m) : NULL;
+		if (y)
+			s->y = y;
+		if (!m) {
+			cli_errorf("out of memory");
+			return SPM_EXIT_NOMEM;
+		}
+		s->months = m;
+		s->cap = n;
+	}
+	s->months[s->n] = *month;
+	s->y[s->n++] = v;
+	return SPM_EXIT_OK;
+}
+
+/*
+ * A two-column series: the first column a month (YYYY-MM), the second a value (a plain decimal,
+ * `-` allowed); header names free; months consecutive, without gaps or repeats.
+ */
+static int series_read(series *s, const char *path)
+{
+	bool std = strcmp(path, "-") == 0;
+	FILE *fp = std ? stdin : fopen(path, "rb");
+	spm_reader *r = NULL;
+	spm_reader_options ro = {.format = std ? SPM_IN_CSV : spm_input_format_from_path(path)};
+	spm_error err;
+	spm_record rec;
+	const char *name = std ? "-" : path;
+	int rc, status = SPM_EXIT_OK;
+	if (!fp) {
+		cli_errorf("cannot open '%s': %s", path, strerror(errno));
+		return SPM_EXIT_IO;
+	}
+	if (ro.format == SPM_IN_AUTO)
+		ro.format = SPM_IN_CSV;
+	if ((rc = spm_reader_open(&r, name, fp, &ro, &err)))
+		status = cli_library_error(rc, &err);
+	while (!status && (rc = spm_reader_next(r, &rec, &err)) == 1) {
+		spm_period month;
+		const char *const *names;
+		size_t nn = spm_reader_names(r, &names);
+		if (rec.nfields < 2) {
+			cli_errorf("%s:%ld: expected two columns, a month and a value", name, rec.line);
+			status = SPM_EXIT_DATA;
+			break;
+		}
+		const spm_field *m = &rec.fields[0], *v = &rec.fields[1];
+		const char *vcol = v->name < nn ? names[v->name] : "value";
+		const char *mcol = m->name < nn ? names[m->name] : "month";
+		char *end;
+		errno = 0;
+		double value = strtod(v->value, &end);
+		if (spm_period_parse(&month, m->value, m->len, NULL, &err) ||
+		    month.kind != SPM_PERIOD_MONTH) {
+			cli_errorf("%s:%ld: column '%s': not a month (YYYY-MM): '%s'", name, rec.line,
+			           mcol, m->value);
+			status = SPM_EXIT_DATA;
+		} else if (!v->len || *end || errno || !isfinite(value)) {
+			cli_errorf("%s:%ld: column '%s': not a number: '%s'", name, rec.line, vcol,
+			           v->value);
+			status = SPM_EXIT_DATA;
+		} else if (s->n) {
+			spm_period next;
+			char want[SPM_PERIOD_BUFSZ];
+			spm_period_shift(&next, &s->months[s->n - 1], 1);
+			spm_period_format(want, sizeof want, &next);
+			if (month.first.days != next.first.days) {
+				cli_errorf("%s:%ld: column '%s': expected %s after the month before, not "
+				           "'%s'",
+				           name, rec.line, mcol, want, m->value);
+				status = SPM_EXIT_DATA;
+			}
+		}
+		if (!status)
+			status = series_add(s, &month, value);
+	}
+	if (!status && rc < 0)
+		status = cli_library_error(rc, &err);
+	if (!status && s->n == 0) {
+		cli_errorf("%s: no months in the series", name);
+		status = SPM_EXIT_DATA;
+	}
+	spm_reader_close(r);
+	if (!std)
+		fclose(fp);
+	return status;
+}
+
+static int parse_month(const char *option, const char *text, spm_period *out)
+{
+	spm_error err;
+	if (spm_period_parse(out, text, strlen(text), NULL, &err) || out->kind != SPM_PERIOD_MONTH)
+		return cli_usage_error("--%s: expected a month such as 2026-03, not '%s'", option,
+		                       text);
+	return SPM_EXIT_OK;
+}
+
+/* The store's won bookings per month, from --from (or the first) to --to (or the last). */
+static int series_store(series *s, const opts *o)
+{
+	spm_store *st = NULL;
+	spm_error err = {0};
+	spm_period from, to;
+	int status = SPM_EXIT_OK, rc;
+	if ((o->from && (status = parse_month("from", o->from, &from))) ||
+	    (o->to && (status = parse_month("to", o->to, &to))))
+		return status;
+	if (!(st = cli_open_store(cli_store_path(o->db), SPM_STORE_READONLY, &status)))
+		return status;
+	spm_date first, last;
+	bool any;
+	if ((rc = spm_bookings_span(st, &first, &last, &any, &err))) {
+		status = cli_library_error(rc, &err);
+	} else if (!any && (!o->from || !o->to)) {
+		cli_errorf("the store has no won bookings to forecast from");
+		status = SPM_EXIT_DATA;
+	} else {
+		if (!o->from)
+			spm_period_of(&from, first, SPM_PERIOD_MONTH, NULL);
+		if (!o->to)
+			spm_period_of(&to, last, SPM_PERIOD_MONTH, NULL);
+		if (to.first.days < from.first.days) {
+			status = cli_usage_error("--to is before --from");
+		} else {
+			size_t n = 1;
+			for (spm_period m = from; m.first.days < to.first.days; n++)
+				spm_period_shift(&m, &m, 1);
+			spm_money *v = calloc(n, sizeof *v);
+			if (!v)
+				rc = SPM_ENOMEM;
+			else
+				rc = spm_monthly_bookings(st, o->currency, from.first, n, v, &err);
+			if (rc) {
+				status = cli_library_error(rc, &err);
+			} else {
+				spm_period m = from;
+				for (size_t k = 0; k < n && !status; k++) {
+					status = series_add(s, &m, (double)v[k].units / 10000.0);
+					spm_period_shift(&m, &m, 1);
+				}
+			}
+			free(v);
+		}
+	}
+	spm_store_close(st);
+	return status;
+}
+
+static int series_load(series *s, const opts *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error("unexpected argument '%s'", argv[1]);
+	if (argc == 1) {
+		if (o->from || o->to)
+			return cli_usage_error("--from and --to choose the store's months, not a file's");
+		return series_read(s, argv[0]);
+	}
+	return series_store(s, o);
+}
+
+/* A statistic as text: two decimals (or `places`), half away from zero; "" when undefined. */
+static void stat_text(char *buf, size_t size, double v, int places, bool defined)
+{
+	double scale = places == 4 ? 10000.0 : 100.0;
+	if (!defined || !isfinite(v)) {
+		buf[0] = '\0';
+		return;
+	}
+	double r = round(v * scale) / scale;
+	snprintf(buf, size, "%.*f", places, r == 0 ? 0.0 : r);
+}
+
+static const spm_column series_cols[] = {
+    {"period", SPM_COL_TEXT},  {"forecast", SPM_COL_NUMBER}, {"lower", SPM_COL_NUMBER},
+    {"upper", SPM_COL_NUMBER}, {"actual", SPM_COL_NUMBER},
+};
+
+static int series_options(const opts *o, spm_ts_options *to, long *holdout)
+{
+	long season = 12, level = 80;
+	int status;
+	*holdout = 0;
+	if ((o->season && (status = parse_count("season", o->season, 1, 366, &season))) ||
+	    (o->interval && (status = parse_count("interval", o->interval, 1, 99, &level))) ||
+	    (o->holdout && (status = parse_count("holdout", o->holdout, 1, 100000, holdout))))
+		return status;
+	to->period = (int)season;
+	to->level = (double)level;
+	return SPM_EXIT_OK;
+}
+
+static int forecast_series(const opts *o, int argc, char **argv)
+{
+	series s = {0};
+	spm_ts_options to;
+	spm_ts_result r = {0};
+	spm_error err = {0};
+	long holdout, horizon = 12;
+	int m = SPM_TS_AUTO, status;
+
+	if ((status = series_options(o, &to, &holdout)))
+		return status;
+	if (o->method && (m = spm_ts_method_parse(o->method)) < 0)
+		return cli_usage_error("--method: unknown method '%s'", o->method);
+	if (o->horizon && (status = parse_count("horizon", o->horizon, 1, 1200, &horizon)))
+		return status;
+	if (holdout && !o->horizon)
+		horizon = holdout;
+	if ((status = series_load(&s, o, argc, argv))) {
+		series_free(&s);
+		return status;
+	}
+	if ((size_t)holdout >= s.n) {
+		series_free(&s);
+		return cli_usage_error("--holdout %ld: the series has %zu months", holdout, s.n);
+	}
+	size_t ntrain = s.n - (size_t)holdout;
+	int rc = spm_ts_forecast(s.y, ntrain, (spm_ts_method)m, (size_t)horizon, &to, &r, &err);
+	if (rc) {
+		series_free(&s);
+		return cli_library_error(rc, &err);
+	}
+	cli_rows rows;
+	size_t ncols = holdout ? 5 : 4;
+	if ((status = cli_rows_begin(&rows, o->format, o->output, series_cols, ncols)) == 0) {
+		spm_period month = s.months[ntrain - 1];
+		for (size_t k = 0; k < r.horizon && !rc; k++) {
+			char name[SPM_PERIOD_BUFSZ], f[48], lo[48], hi[48], act[48];
+			spm_period_shift(&month, &month, 1);
+			spm_period_format(name, sizeof name, &month);
+			stat_text(f, sizeof f, r.mean[k], 2, true);
+			stat_text(lo, sizeof lo, r.lower[k], 2, true);
+			stat_text(hi, sizeof hi, r.upper[k], 2, true);
+			stat_text(act, sizeof act, ntrain + k < s.n ? s.y[ntrain + k] : 0,
+			          2, ntrain + k < s.n);
+			const char *cells[5] = {name, f, lo, hi, act[0] ? act : NULL};
+			rc = cli_rows_add(&rows, cells);
+		}
+		status = cli_rows_end(&rows, rc == SPM_OK);
+	}
+	if (!status && !o->quiet) {
+		fprintf(stderr, "%s: %s on %zu months%s%s\n", cli_progname(),
+		        spm_ts_method_name(r.method), ntrain, r.note[0] ? ": " : "", r.note);
+		if (holdout) {
+			spm_ts_accuracy a;
+			char mape[48], mase[48], rmse[48], bias[48];
+			spm_ts_accuracy_of(s.y, ntrain, to.period, s.y + ntrain, r.mean,
+			                   (size_t)holdout < r.horizon ? (size_t)holdout : r.horizon, &a,
+			                   &err);
+			stat_text(mape, sizeof mape, a.mape, 2, a.mape_defined);
+			stat_text(mase, sizeof mase, a.mase, 4, a.mase_defined);
+			stat_text(rmse, sizeof rmse, a.rmse, 2, true);
+			stat_text(bias, sizeof bias, a.me, 2, true);
+			fprintf(stderr,
+			        "%s: on the %ld months held out: MAPE %s%s, MASE %s, RMSE %s, bias %s\n",
+			        cli_progname(), holdout, mape[0] ? mape : "undefined (an actual is 0)",
+			        mape[0] ? "%" : "", mase[0] ? mase : "undefined", rmse, bias);
+		}
+	}
+	spm_ts_result_free(&r);
+	series_free(&s);
+	return status;
+}
+
+static const spm_column backtest_cols[] = {
+    {"method", SPM_COL_TEXT},  {"used", SPM_COL_TEXT},   {"mape", SPM_COL_NUMBER},
+    {"mase", SPM_COL_NUMBER},  {"rmse", SPM_COL_NUMBER}, {"bias", SPM_COL_NUMBER},
+    {"note", SPM_COL_TEXT},
+};
+
+static int backtest(const opts *o, int argc, char **argv)
+{
+	series s = {0};
+	spm_ts_options to;
+	long holdout;
+	int status;
+
+	if ((status = series_options(o, &to, &holdout)))
+		return status;
+	if (!holdout)
+		holdout = 12;
+	if ((status = series_load(&s, o, argc, argv))) {
+		series_free(&s);
+		return status;
+	}
+	if ((size_t)holdout >= s.n) {
+		series_free(&s);
+		return cli_usage_error("--holdout %ld: the series has %zu months", holdout, s.n);
+	}
+	size_t ntrain = s.n - (size_t)holdout;
+	cli_rows rows;
+	int rc = SPM_OK;
+	if ((status = cli_rows_begin(&rows, o->format, o->output, backtest_cols, 7)) == 0) {
+		for (int m = 0; m < SPM_TS_METHOD_COUNT && !rc; m++) {
+			spm_ts_result r = {0};
+			spm_ts_accuracy a = {0};
+			spm_error err = {0};
+			char mape[48] = "", mase[48] = "", rmse[48] = "", bias[48] = "";
+			const char *note = NULL, *used = NULL;
+			if (spm_ts_forecast(s.y, ntrain, (spm_ts_method)m, (size_t)holdout, &to, &r,
+			                    &err) == SPM_OK) {
+				spm_ts_accuracy_of(s.y, ntrain, to.period, s.y + ntrain, r.mean,
+				                   (size_t)holdout, &a, &err);
+				stat_text(mape, sizeof mape, a.mape, 2, a.mape_defined);
+				stat_text(mase, sizeof mase, a.mase, 4, a.mase_defined);
+				stat_text(rmse, sizeof rmse, a.rmse, 2, true);
+				stat_text(bias, sizeof bias, a.me, 2, true);
+				used = spm_ts_method_name(r.method);
+				note = r.note[0] ? r.note : NULL;
+			} else {
+				note = err.message;
+			}
+			const char *cells[7] = {spm_ts_method_name((spm_ts_method)m), used,
+			                        mape[0] ? mape : NULL, mase[0] ? mase : NULL,
+			                        rmse[0] ? rmse : NULL, bias[0] ? bias : NULL, note};
+			rc = cli_rows_add(&rows, cells);
+			spm_ts_result_free(&r);
+		}
+		status = cli_rows_end(&rows, rc == SPM_OK);
+	}
+	if (!status && !o->quiet)
+		fprintf(stderr, "%s: every method on %zu months, scored on the last %ld\n",
+		        cli_progname(), ntrain, holdout);
+	series_free(&s);
+	return status;
+}
+
+/* ---- main ----------------------------------------------------------------------------------- */
+
+static int check_options(const char *command, const opts *o)
+{
+	const char *given[][2] = {
+	    {"period", o->period},     {"as-of", o->as_of},     {"level", o->level},
+	    {"team", o->team},         {"territory", o->territory}, {"rep", o->rep},
+	    {"window", o->window},     {"currency", o->currency}, {"method", o->method},
+	    {"horizon", o->horizon},   {"holdout", o->holdout}, {"season", o->season},
+	    {"interval", o->interval}, {"from", o->from},       {"to", o->to},
+	};
+	for (size_t h = 0; h < sizeof command_helps / sizeof command_helps[0]; h++) {
+		if (strcmp(command_helps[h].name, command) != 0)
+			continue;
+		for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+			const char *name = given[i][0], *list = command_helps[h].options;
+			size_t len = strlen(name);
+			bool takes = false;
+			if (!given[i][1])
+				continue;
+			for (const char *w = list; !takes && (w = strstr(w, name)); w += len)
+				takes = (w == list || w[-1] == ' ') && (w[len] == ' ' || !w[len]);
+			if (!takes)
+				return cli_usage_error("%s: --%s is not one of its options", command, name);
+		}
+		return SPM_EXIT_OK;
+	}
+	return cli_usage_error("unknown command '%s'", command);
+}
+
+int main(int argc, char **argv)
+{
+	opts o = {0};
+	const char *arg;
+	bool help = false;
+	int c;
+
+	cli_init(argv[0]);
+	while ((c = cli_getopt(argc, argv, options, &arg)) != -1) {
+		switch (c) {
+		case 'd': o.db = arg; break;
+		case 'p': o.period = arg; break;
+		case 'r': o.rep = arg; break;
+		case 'f': o.format = arg; break;
+		case 'o': o.output = arg; break;
+		case 'q': o.quiet = true; break;
+		case OPT_AS_OF: o.as_of = arg; break;
+		case OPT_LEVEL: o.level = arg; break;
+		case OPT_TEAM: o.team = arg; break;
+		case OPT_TERRITORY: o.territory = arg; break;
+		case OPT_WINDOW: o.window = arg; break;
+		case OPT_CURRENCY: o.currency = arg; break;
+		case OPT_METHOD: o.method = arg; break;
+		case OPT_HORIZON: o.horizon = arg; break;
+		case OPT_HOLDOUT: o.holdout = arg; break;
+		case OPT_SEASON: o.season = arg; break;
+		case OPT_INTERVAL: o.interval = arg; break;
+		case OPT_FROM: o.from = arg; break;
+		case OPT_TO: o.to = arg; break;
+		case 'h': help = true; break;
+		case 'V': cli_print_version(); return SPM_EXIT_OK;
+		default: return SPM_EXIT_USAGE;
+		}
+	}
+	if (help) {
+		if (optind < argc &&
+		    cli_print_command_help(command_helps, sizeof command_helps / sizeof command_helps[0],
+		                           options, after, argv[optind]))
+			return SPM_EXIT_OK;
+		cli_print_help(stdout, usage, about, options, after);
+		return SPM_EXIT_OK;
+	}
+	if (optind >= argc)
+		return cli_usage_error("no command given");
+	const char *command = argv[optind];
+	int status = check_options(command, &o);
+	if (status)
+		return status;
+	int nargs = argc - optind - 1;
+	char **args = argv + optind + 1;
+	if (strcmp(command, "series") == 0)
+		return forecast_series(&o, nargs, args);
+	if (strcmp(command, "backtest") == 0)
+		return backtest(&o, nargs, args);
+	if (nargs > 0)
+		return cli_usage_error("%s: unexpected argument '%s'", command, args[0]);
+	return pipeline(&o, strcmp(command, "overdue") == 0);
+}

@@ -1,0 +1,105 @@
+/*
+ * spm/pipeline.h - what a period will close, from the pipeline: forecast categories with their
+ * cumulative roll-ups, the weighted pipeline, deals overdue, and the run-rate; per rep and rolled
+ * up to managers, teams, territories and the company (spm/org.h).
+ *
+ * What is counted (spm-forecast(1) explains it to users):
+ *   - deals credit their owner or their revenue split (spm/credit.h), so a deal counts once in
+ *     every roll-up; amounts are converted into the report currency at the rate of the deal's
+ *     close date (the latest rate known for a date still to come);
+ *   - closed: won deals closed from the period's first day to the as-of day;
+ *   - open deals expected to close from the as-of day to the period's last day, each in its
+ *     forecast category: the deal's own, else its stage's, else pipeline; `closed` given to an
+ *     open deal counts as commit;
+ *   - cumulative figures: closed; commit = commit + closed; best case = best case + commit +
+ *     closed; open pipeline = pipeline + best case + commit (open deals only); omitted apart;
+ *   - weighted: each open deal (omitted ones too) times its probability, the deal's own else
+ *     its stage's (0 without either), rounded half-up at the money scale;
+ *   - overdue: open deals whose close date, in the period, is before the as-of day. They are
+ *     flagged and counted apart, never in the figures above;
+ *   - run-rate: closed plus the days left after the as-of day times the daily rate of won
+ *     bookings over the `window` days up to the as-of day (they may reach before the period).
+ */
+#ifndef SPM_PIPELINE_H
+#define SPM_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spm/date.h"
+#include "spm/error.h"
+#include "spm/money.h"
+#include "spm/org.h"
+#include "spm/period.h"
+#include "spm/store.h"
+
+typedef enum spm_fc_category {
+	SPM_FC_PIPELINE,
+	SPM_FC_BEST_CASE,
+	SPM_FC_COMMIT,
+	SPM_FC_CLOSED,
+	SPM_FC_OMITTED,
+	SPM_FC_COUNT
+} spm_fc_category;
+
+/* "pipeline", "best_case", "commit", "closed", "omitted"; parse returns -1 for another word. */
+const char *spm_fc_category_name(spm_fc_category c);
+int spm_fc_category_parse(const char *word);
+
+typedef struct spm_overdue_deal {
+	const char *deal_id, *rep_id, *stage; /* stage may be NULL */
+	spm_date close_date;
+	spm_money amount; /* the rep's credited share, converted */
+	const char *currency;
+} spm_overdue_deal;
+
+typedef int (*spm_overdue_fn)(void *ctx, const spm_overdue_deal *d);
+
+typedef struct spm_pipeline_query {
+	spm_period period;
+	spm_date as_of;        /* any day: before the period nothing is closed or overdue yet */
+	int window;            /* run-rate window in days; 0: 90 */
+	const char *currency;  /* NULL: the store's base currency */
+	spm_rounding mode;     /* 0: half-up */
+	unsigned levels;       /* bits 1 << spm_level; 0: rep only */
+	spm_org_filter filter; /* rows chosen, figures unchanged */
+	spm_overdue_fn overdue; /* optional: called for every overdue credit line, in no set order */
+	void *overdue_ctx;
+} spm_pipeline_query;
+
+typedef struct spm_pipeline_row {
+	spm_level level;
+	const char *id, *name;
+	spm_money closed, commit, best_case, open_pipeline, omitted; /* cumulative, see above */
+	spm_money weighted;
+	size_t open_deals; /* credit lines of open deals counted (a split deal once per rep) */
+	size_t overdue_deals;
+	spm_money overdue;
+	spm_money run_rate;
+	const char *currency;
+} spm_pipeline_row;
+
+typedef int (*spm_pipeline_fn)(void *ctx, const spm_pipeline_row *row);
+
+/*
+ * Calls fn for every row: levels in enum order, each by id. Reps listed: the individual
+ * contributors active in the period or with a figure in it. Returns SPM_OK, fn's or overdue's
+ * non-zero return, SPM_EUSAGE (a window below 1),
+ * SPM_EDATA (an unknown filter, an exchange rate missing), SPM_ERANGE, or a store failure.
+ */
+int spm_pipeline(spm_store *st, const spm_pipeline_query *q, spm_pipeline_fn fn, void *ctx,
+                 spm_error *err);
+
+/*
+ * Won bookings per month, the series spm-forecast forecasts: the owner and split credit of won
+ * deals (a deal counted once), by close date, converted into `currency` (NULL: the store's base)
+ * at the close date's rate; out[k] for the k-th month from the month holding `first`, n months.
+ * Returns SPM_OK, SPM_EDATA (a rate missing), SPM_ERANGE, or a store failure.
+ */
+int spm_monthly_bookings(spm_store *st, const char *currency, spm_date first, size_t n,
+                         spm_money *out, spm_error *err);
+
+/* The close dates of the first and last won deals; *any false when there are none. */
+int spm_bookings_span(spm_store *st, spm_date *first, spm_date *last, bool *any, spm_error *err);
+
+#endif
