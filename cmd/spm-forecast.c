@@ -37,7 +37,7 @@ static const cli_option options[] = {
     {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
     {"period", 'p', "PERIOD", "pipeline, overdue: the period: 2026-Q3, 2026-09, FY2027, ..."},
     {"as-of", OPT_AS_OF, "DATE", "pipeline, overdue: the day of the view (default: today)"},
-    {"level", OPT_LEVEL, "LIST", "pipeline: rep, manager, team, territory, company, or all"},
+    {"level", OPT_LEVEL, "LIST", "pipeline: rep, manager, ..., company, all; series: rep (each rep)"},
     {"team", OPT_TEAM, "TEAM", "pipeline, overdue: this team's rows only"},
     {"territory", OPT_TERRITORY, "ID", "pipeline, overdue: this territory's rows only"},
     {"rep", 'r', "REP", "pipeline, overdue: this rep's rows only"},
@@ -90,7 +90,7 @@ static const cli_command_help command_helps[] = {
      "Forecast a monthly series: FILE (or standard input) is a CSV of two columns, a month\n"
      "(YYYY-MM) and a value, the header's names free; without FILE, the store's won bookings\n"
      "per month. With --holdout N the last N months are held out and scored.",
-     "db method horizon holdout season interval from to currency format output quiet"},
+     "db method horizon holdout season interval from to currency level format output quiet"},
     {"backtest", "[options] backtest [FILE|-]",
      "Every method fitted on all but the last --holdout months (default 12) and scored on\n"
      "them: MAPE, MASE, RMSE and bias, with auto's choice.",
@@ -527,6 +527,135 @@ static int series_options(const opts *o, spm_ts_options *to, long *holdout)
 	return SPM_EXIT_OK;
 }
 
+/* ---- series per rep ------------------------------------------------------------------------- */
+
+static const spm_column rep_series_cols[] = {
+    {"rep_id", SPM_COL_TEXT},  {"period", SPM_COL_TEXT},  {"forecast", SPM_COL_NUMBER},
+    {"lower", SPM_COL_NUMBER}, {"upper", SPM_COL_NUMBER}, {"method", SPM_COL_TEXT},
+};
+
+/* Every rep's series, gathered to be forecast together. */
+typedef struct rep_series {
+	char **ids;
+	double *y; /* n per rep */
+	size_t reps, cap, n;
+} rep_series;
+
+static int rep_gather(void *ctx, const char *rep_id, const spm_money *months, size_t n)
+{
+	rep_series *r = ctx;
+	if (r->reps == r->cap) {
+		size_t c = r->cap ? 2 * r->cap : 256;
+		char **ids = realloc(r->ids, c * sizeof *ids);
+		double *y = ids ? realloc(r->y, c * n * sizeof *y) : NULL;
+		if (ids)
+			r->ids = ids;
+		if (!y)
+			return SPM_ENOMEM;
+		r->y = y;
+		r->cap = c;
+	}
+	if (!(r->ids[r->reps] = strdup(rep_id)))
+		return SPM_ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		r->y[r->reps * n + k] = (double)months[k].units / 10000.0;
+	r->reps++;
+	return SPM_OK;
+}
+
+/* Each rep's forecast rows, in rep order; the methods used counted. */
+static int rep_rows(cli_rows *rows, const rep_series *r, const spm_ts_result *res,
+                    const spm_period *first, size_t *chosen)
+{
+	int rc = SPM_OK;
+	for (size_t i = 0; i < r->reps && !rc; i++) {
+		spm_period month = *first;
+		spm_period_shift(&month, &month, (int)r->n - 1);
+		chosen[res[i].method]++;
+		for (size_t k = 0; k < res[i].horizon && !rc; k++) {
+			char name[SPM_PERIOD_BUFSZ], f[48], lo[48], hi[48];
+			spm_period_shift(&month, &month, 1);
+			spm_period_format(name, sizeof name, &month);
+			stat_text(f, sizeof f, res[i].mean[k], 2, true);
+			stat_text(lo, sizeof lo, res[i].lower[k], 2, true);
+			stat_text(hi, sizeof hi, res[i].upper[k], 2, true);
+			const char *cells[6] = {r->ids[i], name, f, lo[0] ? lo : NULL, hi[0] ? hi : NULL,
+			                        spm_ts_method_name(res[i].method)};
+			rc = cli_rows_add(rows, cells);
+		}
+	}
+	return rc;
+}
+
+/* Every rep's monthly won bookings from the store, each forecast on its own. */
+static int forecast_reps(const opts *o, const spm_ts_options *to, int method, long horizon)
+{
+	spm_store *st = NULL;
+	spm_error err = {0};
+	spm_period from, upto;
+	spm_date first, last;
+	bool any;
+	int status = SPM_EXIT_OK, rc;
+	if ((o->from && (status = parse_month("from", o->from, &from))) ||
+	    (o->to && (status = parse_month("to", o->to, &upto))))
+		return status;
+	if (!(st = cli_open_store(cli_store_path(o->db), SPM_STORE_READONLY, &status)))
+		return status;
+	if ((rc = spm_bookings_span(st, &first, &last, &any, &err))) {
+		spm_store_close(st);
+		return cli_library_error(rc, &err);
+	}
+	if (!any && (!o->from || !o->to)) {
+		spm_store_close(st);
+		cli_errorf("the store has no won bookings to forecast from");
+		return SPM_EXIT_DATA;
+	}
+	if (!o->from)
+		spm_period_of(&from, first, SPM_PERIOD_MONTH, NULL);
+	if (!o->to)
+		spm_period_of(&upto, last, SPM_PERIOD_MONTH, NULL);
+	size_t n = 1;
+	for (spm_period m = from; m.first.days < upto.first.days; n++)
+		spm_period_shift(&m, &m, 1);
+	rep_series r = {.n = n};
+	spm_ts_result *res = NULL;
+	size_t chosen[SPM_TS_METHOD_COUNT] = {0}, failed = 0;
+	cli_rows rows;
+	if (upto.first.days < from.first.days) {
+		status = cli_usage_error("--to is before --from");
+	} else if ((rc = spm_monthly_bookings_by_rep(st, o->currency, from.first, n, rep_gather, &r,
+	                                             &err))) {
+		status = cli_library_error(rc, &err);
+	} else if (!(res = calloc(r.reps + 1, sizeof *res))) {
+		status = cli_library_error(SPM_ENOMEM, &err);
+	} else if ((rc = spm_ts_forecast_many(r.y, r.reps, n, (spm_ts_method)method,
+	                                      (size_t)horizon, to, 0, res, &failed, &err))) {
+		cli_errorf("rep '%s': %s", r.ids[failed], err.message);
+		status = cli_exit_code(rc);
+	} else if (!(status = cli_rows_begin(&rows, o->format, o->output, rep_series_cols, 6))) {
+		rc = rep_rows(&rows, &r, res, &from, chosen);
+		status = cli_rows_end(&rows, rc == SPM_OK);
+	}
+	if (!status && !o->quiet) {
+		fprintf(stderr, "%s: %zu reps, %zu months each; methods used:", cli_progname(), r.reps,
+		        n);
+		for (int m = 0; m < SPM_TS_METHOD_COUNT; m++)
+			if (chosen[m])
+				fprintf(stderr, " %s %zu", spm_ts_method_name((spm_ts_method)m), chosen[m]);
+		fputc('\n', stderr);
+	}
+	for (size_t i = 0; i < r.reps; i++) {
+		free(r.ids[i]);
+		if (res)
+			spm_ts_result_free(&res[i]);
+	}
+	free(res);
+	free(r.ids);
+	free(r.y);
+	spm_store_close(st);
+	return status;
+}
+
 static int forecast_series(const opts *o, int argc, char **argv)
 {
 	series s = {0};
@@ -544,6 +673,14 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		return status;
 	if (holdout && !o->horizon)
 		horizon = holdout;
+	if (o->level) {
+		if (strcmp(o->level, "rep") != 0)
+			return cli_usage_error("series: --level rep forecasts each rep; no other level");
+		if (argc > 0 || holdout)
+			return cli_usage_error("series --level rep: the store's series, without "
+			                       "--holdout");
+		return forecast_reps(o, &to, m, horizon);
+	}
 	if ((status = series_load(&s, o, argc, argv))) {
 		series_free(&s);
 		return status;

@@ -346,7 +346,9 @@ typedef struct monthly {
 	const char *currency;
 	int first; /* year × 12 + month - 1 of out[0] */
 	size_t n;
-	spm_money *out;
+	spm_money *out;    /* n months; per rep: n months of each rep of `org`, rep after rep */
+	const spm_org *org; /* per rep, or NULL */
+	bool *any;         /* per rep: has bookings */
 	spm_error *err;
 } monthly;
 
@@ -363,33 +365,77 @@ static int on_booking(void *ctx, const spm_credit_line *l)
 	    (rc = spm_fx_convert(m->fx, amount, l->currency, m->currency, l->date, SPM_ROUND_HALF_UP,
 	                         &amount, m->err)))
 		return rc;
-	if (spm_money_add(&m->out[k], m->out[k], amount))
+	spm_money *at = &m->out[k];
+	if (m->org) {
+		size_t i = spm_org_rep_find(m->org, l->rep_id);
+		if (i == SPM_ORG_NONE)
+			return SPM_OK;
+		at = &m->out[i * m->n + (size_t)k];
+		m->any[i] = true;
+	}
+	if (spm_money_add(at, *at, amount))
 		return spm_error_set(m->err, SPM_ERANGE, "bookings out of range");
 	return SPM_OK;
+}
+
+/* Reads the won bookings of the n months from `first` into m (whose out, org and any are set). */
+static int read_monthly(spm_store *st, const char *currency, spm_date first, monthly *m,
+                        spm_error *err)
+{
+	int y, mo, d, rc;
+	size_t n = m->n;
+	spm_date_to_ymd(first, &y, &mo, &d);
+	m->first = y * 12 + mo - 1;
+	m->err = err;
+	spm_date lo, hi;
+	if (spm_date_from_ymd(&lo, y, mo, 1) != SPM_OK)
+		return spm_error_set(err, SPM_EUSAGE, "monthly bookings: bad first month");
+	hi = spm_date_add_days(spm_date_add_months(lo, (int)n), -1);
+	if ((rc = spm_fx_open(&m->fx, st, err)))
+		return rc;
+	m->currency = currency ? currency : spm_fx_base(m->fx);
+	spm_plan_credit rule = {.statuses = 1u << 1,
+	                        .date = SPM_DATE_CLOSE,
+	                        .roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT};
+	spm_credit_query q = {.rule = &rule, .first = lo, .last = hi, .any_order = true};
+	rc = spm_credits_ex(st, &q, on_booking, m, err);
+	spm_fx_close(m->fx);
+	return rc;
 }
 
 int spm_monthly_bookings(spm_store *st, const char *currency, spm_date first, size_t n,
                          spm_money *out, spm_error *err)
 {
-	int y, mo, d, rc;
-	spm_date_to_ymd(first, &y, &mo, &d);
-	monthly m = {.first = y * 12 + mo - 1, .n = n, .out = out, .err = err};
+	monthly m = {.n = n, .out = out};
 	memset(out, 0, n * sizeof *out);
 	if (n == 0)
 		return SPM_OK;
-	spm_date lo, hi;
-	if (spm_date_from_ymd(&lo, y, mo, 1) != SPM_OK)
-		return spm_error_set(err, SPM_EUSAGE, "monthly bookings: bad first month");
-	hi = spm_date_add_days(spm_date_add_months(lo, (int)n), -1);
-	if ((rc = spm_fx_open(&m.fx, st, err)))
+	return read_monthly(st, currency, first, &m, err);
+}
+
+int spm_monthly_bookings_by_rep(spm_store *st, const char *currency, spm_date first, size_t n,
+                                spm_rep_series_fn fn, void *ctx, spm_error *err)
+{
+	spm_org *org = NULL;
+	monthly m = {.n = n};
+	int rc = spm_org_load(st, &org, err);
+	if (rc || n == 0) {
+		spm_org_free(org);
 		return rc;
-	m.currency = currency ? currency : spm_fx_base(m.fx);
-	spm_plan_credit rule = {.statuses = 1u << 1,
-	                        .date = SPM_DATE_CLOSE,
-	                        .roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT};
-	spm_credit_query q = {.rule = &rule, .first = lo, .last = hi, .any_order = true};
-	rc = spm_credits_ex(st, &q, on_booking, &m, err);
-	spm_fx_close(m.fx);
+	}
+	m.org = org;
+	m.out = calloc((org->nreps + 1) * n, sizeof *m.out);
+	m.any = calloc(org->nreps + 1, sizeof *m.any);
+	if (!m.out || !m.any)
+		rc = nomem(err);
+	if (!rc)
+		rc = read_monthly(st, currency, first, &m, err);
+	for (size_t i = 0; !rc && i < org->nreps; i++)
+		if (m.any[i])
+			rc = fn(ctx, org->reps[i].id, &m.out[i * n], n);
+	free(m.out);
+	free(m.any);
+	spm_org_free(org);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include "spm/tseries.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1021,5 +1022,77 @@ int spm_ts_accuracy_of(const double *train, size_t ntrain, int m, const double *
 	double scale = mase_scale(train, ntrain, (size_t)m);
 	out->mase_defined = isfinite(scale) && scale > 0.0;
 	out->mase = out->mase_defined ? out->mae / scale : NAN;
+	return SPM_OK;
+}
+
+/* ---- many series at once ------------------------------------------------------------------- */
+
+typedef struct many_job {
+	const double *ys;
+	size_t n, from, to; /* series [from, to) */
+	spm_ts_method method;
+	size_t h;
+	const spm_ts_options *o;
+	spm_ts_result *out;
+	int rc;
+	size_t failed;
+	spm_error err;
+} many_job;
+
+static void *many_main(void *arg)
+{
+	many_job *j = arg;
+	for (size_t s = j->from; s < j->to && j->rc == SPM_OK; s++) {
+		j->rc = spm_ts_forecast(j->ys + s * j->n, j->n, j->method, j->h, j->o, &j->out[s],
+		                        &j->err);
+		j->failed = s;
+	}
+	return NULL;
+}
+
+int spm_ts_forecast_many(const double *ys, size_t nseries, size_t n, spm_ts_method method,
+                         size_t h, const spm_ts_options *o, unsigned threads, spm_ts_result *out,
+                         size_t *failed, spm_error *err)
+{
+	enum { MAX_THREADS = 16 };
+	many_job jobs[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	bool started[MAX_THREADS] = {false};
+	if (threads == 0)
+		threads = 2;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > nseries)
+		threads = nseries ? (unsigned)nseries : 1;
+	memset(out, 0, nseries * sizeof *out);
+	for (unsigned t = 0; t < threads; t++) {
+		jobs[t] = (many_job){.ys = ys,
+		                     .n = n,
+		                     .from = nseries * t / threads,
+		                     .to = nseries * (t + 1) / threads,
+		                     .method = method,
+		                     .h = h,
+		                     .o = o,
+		                     .out = out};
+		spm_error_clear(&jobs[t].err);
+		/* the first share runs here; the others on threads of their own, or here too */
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, many_main, &jobs[t]) == 0;
+	}
+	many_main(&jobs[0]);
+	for (unsigned t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			many_main(&jobs[t]);
+	}
+	for (unsigned t = 0; t < threads; t++)
+		if (jobs[t].rc != SPM_OK) {
+			if (failed)
+				*failed = jobs[t].failed;
+			if (err)
+				*err = jobs[t].err;
+			return jobs[t].rc;
+		}
 	return SPM_OK;
 }

@@ -99,6 +99,15 @@ int spm_pipeline(spm_store *st, const spm_pipeline_query *q, spm_pipeline_fn fn,
 int spm_monthly_bookings(spm_store *st, const char *currency, spm_date first, size_t n,
                          spm_money *out, spm_error *err);
 
+/*
+ * The same per rep: calls fn once per rep with any won bookings in the n months, in byte order of
+ * rep ids, with the rep's n monthly sums (valid during the call). Returns SPM_OK, fn's non-zero
+ * return, or as spm_monthly_bookings.
+ */
+typedef int (*spm_rep_series_fn)(void *ctx, const char *rep_id, const spm_money *months, size_t n);
+int spm_monthly_bookings_by_rep(spm_store *st, const char *currency, spm_date first, size_t n,
+                                spm_rep_series_fn fn, void *ctx, spm_error *err);
+
 /* The close dates of the first and last won deals; *any false when there are none. */
 int spm_bookings_span(spm_store *st, spm_date *first, spm_date *last, bool *any, spm_error *err);
 

@@ -149,6 +149,16 @@ void spm_ts_result_free(spm_ts_result *r);
  * when none has (2 or 3 points), it takes naive and says so.
  */
 
+/*
+ * Forecasts many series of the same length at once: series s is ys[s·n .. s·n + n − 1], its
+ * result out[s] (the caller frees each with spm_ts_result_free, also after a failure: results not
+ * computed are left zeroed). The series are shared among `threads` threads (0: 2). Returns SPM_OK,
+ * or the first failure in series order, with *failed its index and err its message.
+ */
+int spm_ts_forecast_many(const double *ys, size_t nseries, size_t n, spm_ts_method method,
+                         size_t h, const spm_ts_options *o, unsigned threads, spm_ts_result *out,
+                         size_t *failed, spm_error *err);
+
 typedef struct spm_ts_accuracy {
 	double me;   /* mean error, forecast − actual: positive is over-forecasting (bias) */
 	double mae;

@@ -65,6 +65,27 @@ run spm-forecast --from 2026-02 --to 2026-04 --method mean --horizon 1 series
 expect_status 0
 expect_eq "--from and --to" "2026-05" "$(sed -n 2p out | cut -d, -f1)"
 
+# Every rep's own series, each forecast on its own (on two threads: the same rows every time).
+run spm-forecast --level rep --horizon 2 series
+expect_status 0
+expect_eq "header" "rep_id,period,forecast,lower,upper,method" "$(head -n 1 out)"
+expect_eq "two months per rep with won bookings" \
+	"$(($(sql "select count(distinct coalesce(c.rep_id, d.rep_id)) from deals d left join credits c on c.deal_id = d.deal_id and c.kind = 'revenue' where d.status = 'won' and d.amount is not null") * 2))" \
+	"$(($(wc -l <out) - 1))"
+cp out reps1.csv
+run spm-forecast --quiet --level rep --horizon 2 series
+expect_eq "the same rows again" "$(cat reps1.csv)" "$(cat out)"
+run spm-forecast --level rep --method naive --horizon 1 series
+june_reps=$(sed -e "s/'2026-01-01', '2026-03-31', '2026-03-15'/'2026-06-01', '2026-06-30', '2026-06-30'/" \
+	-e "s/JOIN credits c ON c.deal_id = d.deal_id/JOIN credits c ON c.deal_id = d.deal_id AND c.kind = 'revenue'/" \
+	"$SPM_SRC/bench/attainment.sql" | sqlite3 -batch "$SPM_DB")
+expect_eq "naive per rep: each rep's June, as SQL sums it" \
+	"$(echo "$june_reps" | awk -F'|' '$1 == "r04" || $1 == "r11" { printf "%s,%.2f\n", $1, $2 / 10000 }')" \
+	"$(grep -E '^(r04|r11),' out | cut -d, -f1,3)"
+run spm-forecast --level team series
+expect_status 64
+expect_err_has "series: --level rep forecasts each rep; no other level"
+
 # Refusals: one line each, with the file, line, column and value.
 printf 'month,value\n2026-01,1\n2026-03,2\n' >gap.csv
 run spm-forecast series gap.csv

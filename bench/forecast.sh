@@ -1,0 +1,69 @@
+#!/bin/sh
+# bench/forecast.sh - how long spm-forecast takes to forecast every rep's monthly bookings with
+# `auto` (each series scored by a rolling-origin backtest of every method, then forecast), on the
+# store of bench/store.sh (10,000 reps, 1,000,000 deals from 2024-01 to 2026-06), over 36 months
+# (2023-07 to 2026-06), 3 months ahead. Run by hand from the repository root:
+#
+#   bench/forecast.sh                  (builds Release into build-bench/; or SPM_BUILD=DIR)
+#
+# The target is "in seconds"; for scale it also times the sqlite3 shell reading the same monthly
+# sums per rep in one query (the data part alone). It reuses bench/out/quota/store.db when there.
+set -eu
+
+me=bench/forecast.sh
+out=bench/out/quota
+runs=${SPM_BENCH_RUNS:-3}
+deals_n=${SPM_BENCH_DEALS:-1000000}
+reps_n=${SPM_BENCH_REPS:-10000}
+seed=${SPM_BENCH_SEED:-1}
+db=$out/store.db
+
+die() {
+	echo "$me: $*" >&2
+	exit 1
+}
+
+[ -f bench/store.sh ] || die "bench/store.sh: not found: run from the repository root"
+command -v sqlite3 >/dev/null 2>&1 || die "'sqlite3': not found"
+[ -x /usr/bin/time ] || die "'/usr/bin/time': not found: GNU time measures the runs"
+if [ -n "${SPM_BUILD:-}" ]; then
+	build=$SPM_BUILD
+else
+	build="build-bench"
+	cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake: configure failed"
+	cmake --build "$build" --target spm-import spm-forecast -j 2 >/dev/null || die "cmake: build failed"
+fi
+import="$build/spm-import"
+forecast="$build/spm-forecast"
+[ -x "$import" ] && [ -x "$forecast" ] || die "'$build': no spm-import or spm-forecast in it"
+if [ "${SPM_BENCH_FRESH:-0}" = 1 ] || [ ! -f "$db" ]; then
+	. bench/store.sh
+fi
+
+peer="SELECT coalesce(c.rep_id, d.rep_id), substr(d.close_date, 1, 7), sum(CASE WHEN c.rep_id IS NULL
+	THEN d.amount ELSE d.amount * c.share / 10000000000 END) FROM deals d LEFT JOIN credits c
+	ON c.deal_id = d.deal_id AND c.kind = 'revenue' WHERE d.status = 'won' AND d.amount IS NOT NULL
+	AND d.close_date BETWEEN '2023-07-01' AND '2026-06-30' GROUP BY 1, 2;"
+
+rm -f "$out"/fc-*.times
+i=0
+while [ $i -lt "$runs" ]; do
+	/usr/bin/time -f '%e %M' -o "$out/time.last" "$forecast" --db "$db" --level rep --from 2023-07 \
+		--to 2026-06 --horizon 3 series >"$out/fc-spm.csv" 2>"$out/fc-spm.err" ||
+		die "spm-forecast failed: $(cat "$out/fc-spm.err")"
+	tail -n 1 "$out/time.last" >>"$out/fc-spm.times"
+	/usr/bin/time -f '%e %M' -o "$out/time.last" sqlite3 "$db" "$peer" >"$out/fc-sql.txt" ||
+		die "the query failed"
+	tail -n 1 "$out/time.last" >>"$out/fc-sql.times"
+	i=$((i + 1))
+done
+median() { sort -n "$out/$1.times" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }'; }
+peak() { awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.1f", m / 1024 }' "$out/$1.times"; }
+reps=$(tail -n +2 "$out/fc-spm.csv" | cut -d, -f1 | sort -u | wc -l)
+echo
+echo "spm forecast benchmark: every rep's monthly bookings, 2023-07..2026-06, auto, 3 months ahead"
+printf '%-56s %8s %9s\n' run seconds "peak MiB"
+printf '%-56s %8s %9s\n' "spm-forecast --level rep series ($reps reps)" "$(median fc-spm)" "$(peak fc-spm)"
+printf '%-56s %8s %9s\n' "sqlite3: the monthly sums per rep alone" "$(median fc-sql)" "$(peak fc-sql)"
+sed 's/^/  /' "$out/fc-spm.err"
+awk -v s="$(median fc-spm)" -v n="$reps" 'BEGIN { printf "per rep: %.2f ms   target: the whole in seconds\n", n ? s * 1000 / n : 0 }'
