@@ -35,9 +35,9 @@ enum {
 
 static const cli_option options[] = {
     {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
-    {"period", 'p', "PERIOD", "pipeline, overdue: the period: 2026-Q3, 2026-09, FY2027, ..."},
-    {"as-of", OPT_AS_OF, "DATE", "pipeline, overdue: the day of the view (default: today)"},
-    {"level", OPT_LEVEL, "LIST", "pipeline: rep, manager, ..., company, all; series: rep (each rep)"},
+    {"period", 'p', "PERIOD", "pipeline, overdue, snapshot, accuracy: 2026-Q3, 2026-09, ..."},
+    {"as-of", OPT_AS_OF, "DATE", "pipeline, overdue, snapshot, accuracy: the day (default: today)"},
+    {"level", OPT_LEVEL, "LIST", "pipeline, accuracy: rep, manager, ..., company, all; series: rep"},
     {"team", OPT_TEAM, "TEAM", "pipeline, overdue: this team's rows only"},
     {"territory", OPT_TERRITORY, "ID", "pipeline, overdue: this territory's rows only"},
     {"rep", 'r', "REP", "pipeline, overdue: this rep's rows only"},
@@ -58,7 +58,7 @@ static const cli_option options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const char usage[] = "[options] pipeline|overdue --period P\n"
+static const char usage[] = "[options] pipeline|overdue|snapshot|accuracy --period P\n"
                             "       spm-forecast [options] series [FILE|-]\n"
                             "       spm-forecast [options] backtest [FILE|-]";
 static const char about[] =
@@ -69,6 +69,9 @@ static const char about[] =
     "               case and open pipeline (cumulative), omitted, weighted pipeline, deals\n"
     "               overdue (counted apart) and the run-rate\n"
     "  overdue      the open deals of --period whose close date has passed\n"
+    "  snapshot     keep --period's pipeline as of --as-of in the store\n"
+    "  accuracy     each snapshot of --period against what closed: error, and per rep\n"
+    "               and manager the mean error and bias (who sandbags, who is optimistic)\n"
     "  series       a monthly series forecast: period, forecast, lower, upper; FILE is a\n"
     "               two-column CSV (month YYYY-MM, value), else the store's won bookings\n"
     "  backtest     every method on the last --holdout months: MAPE, MASE, RMSE, bias";
@@ -86,6 +89,15 @@ static const cli_command_help command_helps[] = {
     {"overdue", "[options] --period P [--as-of DATE] overdue",
      "The open deals of the period whose close date has passed by the as-of day, per rep.",
      "db period as-of team territory rep currency format output quiet"},
+    {"snapshot", "[options] --period P [--as-of DATE] snapshot",
+     "Keep the period's pipeline as of the day in the store, per rep, manager, team,\n"
+     "territory and the company, to be held against what closes (accuracy).",
+     "db period as-of window currency quiet"},
+    {"accuracy", "[options] --period P [--as-of DATE] accuracy",
+     "Each snapshot's commit for the period against what closed by the as-of day (default:\n"
+     "today, within the period): the error, then per rep or group the mean absolute error\n"
+     "and the bias, with a verdict: under-forecasts below -5%, over-forecasts above +5%.",
+     "db period as-of level format output quiet"},
     {"series", "[options] series [FILE|-]",
      "Forecast a monthly series: FILE (or standard input) is a CSV of two columns, a month\n"
      "(YYYY-MM) and a value, the header's names free; without FILE, the store's won bookings\n"
@@ -312,6 +324,105 @@ static int pipeline(const opts *o, bool overdue_only)
 		if (!status && !o->quiet)
 			fprintf(stderr, "%s: %zu rows, %s as of %s\n", cli_progname(), out.n, out.period,
 			        out.as_of);
+	}
+	spm_store_close(st);
+	return status;
+}
+
+/* ---- snapshots and their accuracy ----------------------------------------------------------- */
+
+static int snapshot(const opts *o)
+{
+	spm_pipeline_query q = {.currency = o->currency};
+	spm_store *st = NULL;
+	spm_error err = {0};
+	long window = 0;
+	int64_t id;
+	size_t rows;
+	int status;
+	if ((status = parse_as_of(o->as_of, &q.as_of)) ||
+	    (o->window && (status = parse_count("window", o->window, 1, 3660, &window))))
+		return status;
+	q.window = (int)window;
+	if (!(status = cli_open_period("snapshot", o->db, 0, o->period, &st, &q.period))) {
+		int rc = spm_pipeline_snapshot(st, &q, &id, &rows, &err);
+		if (rc) {
+			status = cli_library_error(rc, &err);
+		} else if (!o->quiet) {
+			char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
+			spm_period_format(name, sizeof name, &q.period);
+			spm_date_format(day, sizeof day, q.as_of);
+			fprintf(stderr, "%s: snapshot %lld of %s as of %s: %zu rows\n", cli_progname(),
+			        (long long)id, name, day, rows);
+		}
+	}
+	spm_store_close(st);
+	return status;
+}
+
+static const spm_column accuracy_cols[] = {
+    {"level", SPM_COL_TEXT},      {"id", SPM_COL_TEXT},        {"as_of", SPM_COL_TEXT},
+    {"snapshots", SPM_COL_NUMBER}, {"forecast", SPM_COL_NUMBER}, {"actual", SPM_COL_NUMBER},
+    {"error", SPM_COL_NUMBER},    {"error_pct", SPM_COL_NUMBER}, {"bias_pct", SPM_COL_NUMBER},
+    {"verdict", SPM_COL_TEXT},    {"currency", SPM_COL_TEXT},
+};
+#define NACCURACY (sizeof accuracy_cols / sizeof accuracy_cols[0])
+
+/* A rate as a percentage to two decimals, half away from zero. */
+static void rate_pct(char *buf, size_t size, spm_rate r)
+{
+	int64_t u = r.units < 0 ? -r.units : r.units;
+	int64_t hundredths = (u + 500000) / 1000000;
+	snprintf(buf, size, "%s%lld.%02lld", r.units < 0 && hundredths ? "-" : "",
+	         (long long)(hundredths / 100), (long long)(hundredths % 100));
+}
+
+static int accuracy_row(void *ctx, const spm_accuracy_row *r)
+{
+	cli_rows *rows = ctx;
+	char day[SPM_DATE_BUFSZ], n[24], f[SPM_NUM_BUFSZ], a[SPM_NUM_BUFSZ], e[SPM_NUM_BUFSZ];
+	char pct[32], bias[32];
+	const char *verdict = NULL;
+	if (!r->summary)
+		spm_date_format(day, sizeof day, r->as_of);
+	snprintf(n, sizeof n, "%zu", r->summary ? r->snapshots : (size_t)1);
+	spm_money_format(f, sizeof f, r->forecast, 2);
+	spm_money_format(a, sizeof a, r->actual, 2);
+	spm_money_format(e, sizeof e, r->error, 2);
+	rate_pct(pct, sizeof pct, r->pct);
+	rate_pct(bias, sizeof bias, r->bias);
+	if (r->summary && r->pct_defined) /* 5% either way: the rule the help states */
+		verdict = r->bias.units < -500000000  ? "under-forecasts"
+		          : r->bias.units > 500000000 ? "over-forecasts"
+		                                      : "on target";
+	const char *cells[NACCURACY] = {
+	    spm_level_name(r->level), r->id, r->summary ? "all" : day, n, f, a, e,
+	    r->pct_defined ? pct : NULL, r->summary && r->pct_defined ? bias : NULL, verdict,
+	    r->currency,
+	};
+	return cli_rows_add(rows, cells);
+}
+
+static int accuracy(const opts *o)
+{
+	spm_store *st = NULL;
+	spm_error err = {0};
+	spm_period period;
+	spm_date to;
+	unsigned levels = 0;
+	cli_rows rows;
+	int status;
+	if ((status = parse_as_of(o->as_of, &to)) ||
+	    (o->level && (status = parse_levels(o->level, &levels))))
+		return status;
+	if (!(status = cli_open_period("accuracy", o->db, SPM_STORE_READONLY, o->period, &st,
+	                               &period)) &&
+	    !(status = cli_rows_begin(&rows, o->format, o->output, accuracy_cols, NACCURACY))) {
+		int rc = spm_forecast_accuracy(st, &period, to, levels, accuracy_row, &rows, &err);
+		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
+		int end = cli_rows_end(&rows, rc == SPM_OK);
+		if (!status)
+			status = end;
 	}
 	spm_store_close(st);
 	return status;
@@ -886,5 +997,9 @@ int main(int argc, char **argv)
 		return backtest(&o, nargs, args);
 	if (nargs > 0)
 		return cli_usage_error("%s: unexpected argument '%s'", command, args[0]);
+	if (strcmp(command, "snapshot") == 0)
+		return snapshot(&o);
+	if (strcmp(command, "accuracy") == 0)
+		return accuracy(&o);
 	return pipeline(&o, strcmp(command, "overdue") == 0);
 }

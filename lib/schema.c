@@ -306,9 +306,61 @@ static const char migration_2[] =
 	"CREATE INDEX deals_cancel ON deals(cancel_date) WHERE cancel_date IS NOT NULL;\n"
 	"CREATE INDEX runs_period ON runs(period);\n";
 
+/*
+ * 3: forecasts. A snapshot keeps the pipeline of a period as it stood on a day, per rep, manager
+ * and the company, so that it can later be held against what closed. Calls are a rep's or a
+ * manager's own number for a period, beside the computed one (imported; shown by spm-forecast).
+ */
+static const char migration_3[] =
+	"CREATE TABLE forecast_snapshots (\n"
+	"  snapshot_id INTEGER PRIMARY KEY,\n"
+	"  taken_at TEXT NOT NULL,\n"
+	"  as_of TEXT NOT NULL,\n"
+	"  period TEXT NOT NULL,\n"
+	"  period_first TEXT NOT NULL,\n"
+	"  period_last TEXT NOT NULL,\n"
+	"  currency TEXT NOT NULL,\n"
+	"  attrs TEXT\n"
+	") STRICT;\n"
+	"CREATE INDEX forecast_snapshots_period ON forecast_snapshots(period_first, period_last);\n"
+
+	"CREATE TABLE forecast_snapshot_rows (\n"
+	"  snapshot_id INTEGER NOT NULL REFERENCES forecast_snapshots(snapshot_id) ON DELETE CASCADE,\n"
+	"  level TEXT NOT NULL CHECK (level = 'rep' OR level = 'manager' OR level = 'team' OR\n"
+	"    level = 'territory' OR level = 'company'),\n"
+	"  scope_id TEXT NOT NULL,\n"
+	"  closed INTEGER NOT NULL,\n"
+	"  commit_amount INTEGER NOT NULL,\n"
+	"  best_case INTEGER NOT NULL,\n"
+	"  open_pipeline INTEGER NOT NULL,\n"
+	"  weighted INTEGER NOT NULL,\n"
+	"  run_rate INTEGER NOT NULL,\n"
+	"  overdue INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (snapshot_id, level, scope_id)\n"
+	") STRICT;\n"
+
+	"CREATE TABLE forecast_calls (\n"
+	"  scope TEXT NOT NULL CHECK (scope = 'rep' OR scope = 'team' OR scope = 'territory'),\n"
+	"  scope_id TEXT NOT NULL,\n"
+	"  period TEXT NOT NULL,\n"
+	"  period_first TEXT NOT NULL,\n"
+	"  period_last TEXT NOT NULL,\n"
+	"  category TEXT NOT NULL CHECK (category = 'commit' OR category = 'best_case'),\n"
+	"  amount INTEGER NOT NULL,\n"
+	"  currency TEXT,\n"
+	"  made_by TEXT,\n"
+	"  made_on TEXT,\n"
+	"  note TEXT,\n"
+	"  attrs TEXT,\n"
+	"  import_id INTEGER REFERENCES imports(import_id),\n"
+	"  line INTEGER,\n"
+	"  PRIMARY KEY (scope, scope_id, period, category)\n"
+	") STRICT;\n";
+
 const char *const spm_schema_migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 const int spm_schema_migration_count =

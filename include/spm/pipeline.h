@@ -91,6 +91,49 @@ int spm_pipeline(spm_store *st, const spm_pipeline_query *q, spm_pipeline_fn fn,
                  spm_error *err);
 
 /*
+ * Keeps q's pipeline (every level, no filter; q's levels and filter are ignored) in the store as a
+ * snapshot taken now, as of q->as_of: one row per rep, manager, team, territory and the company.
+ * One transaction. Returns SPM_OK with its id and number of rows, or as spm_pipeline, SPM_EBUSY.
+ */
+int spm_pipeline_snapshot(spm_store *st, const spm_pipeline_query *q, int64_t *snapshot_id,
+                          size_t *rows, spm_error *err);
+
+/*
+ * How each snapshot of a period forecast what closed. A snapshot's forecast for a rep or group is
+ * its commit figure (closed + committed, as it stood on its as-of day); the actual is what closed
+ * in the period up to `to` (its last day, or earlier for a period still open), computed now, in
+ * the snapshots' currency. Per level and id (levels in enum order, ids in byte order): one row per
+ * snapshot, oldest first, then a summary (as_of_set false) over them: the mean absolute
+ * percentage error and the mean signed one (bias: negative means it under-forecast, as a
+ * sandbagger does; positive, over-forecast, as an optimist does).
+ */
+typedef struct spm_accuracy_row {
+	spm_level level;
+	const char *id; /* NULL for the company */
+	bool summary;
+	spm_date as_of;     /* a snapshot's; not for a summary */
+	int64_t snapshot_id;
+	size_t snapshots;   /* a summary: how many */
+	spm_money forecast; /* a snapshot's commit; a summary: the latest snapshot's */
+	spm_money actual;
+	spm_money error;    /* forecast - actual */
+	bool pct_defined;   /* false when the actual is 0 */
+	spm_rate pct;       /* error / actual; a summary: the mean of |error| / actual */
+	spm_rate bias;      /* a summary: the mean of error / actual */
+	const char *currency;
+} spm_accuracy_row;
+
+typedef int (*spm_accuracy_fn)(void *ctx, const spm_accuracy_row *row);
+
+/*
+ * Calls fn for every row as described, for the snapshots of `period` in `levels` (0: rep and
+ * manager). Returns SPM_OK, fn's return, SPM_EDATA when the period has no snapshot ("no snapshot
+ * of 2026-Q3: take one with spm-forecast snapshot"), or as spm_pipeline.
+ */
+int spm_forecast_accuracy(spm_store *st, const spm_period *period, spm_date to, unsigned levels,
+                          spm_accuracy_fn fn, void *ctx, spm_error *err);
+
+/*
  * Won bookings per month, the series spm-forecast forecasts: the owner and split credit of won
  * deals (a deal counted once), by close date, converted into `currency` (NULL: the store's base)
  * at the close date's rate; out[k] for the k-th month from the month holding `first`, n months.

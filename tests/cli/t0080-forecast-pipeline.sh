@@ -96,6 +96,31 @@ expect_eq "the company row is the same filtered" \
 	"$(grep '^company,' out)"
 expect_eq "no Enterprise rep" "0" "$(grep -c '^rep,r0[4-9],' out)"
 
+# Snapshots, held later against what closed.
+run spm-forecast --period 2026-Q2 --as-of 2026-06-30 accuracy
+expect_status 65
+expect_err "spm-forecast: no snapshot of 2026-Q2: take one with spm-forecast snapshot"
+spm-forecast --quiet --period 2026-Q2 --as-of 2026-04-15 --level all pipeline >april.csv
+run spm-forecast --period 2026-Q2 --as-of 2026-04-15 snapshot
+expect_status 0
+expect_err "spm-forecast: snapshot 1 of 2026-Q2 as of 2026-04-15: $(($(wc -l <april.csv) - 1)) rows"
+expect_eq "the snapshot keeps the pipeline's commit" \
+	"$(grep '^company,' april.csv | cut -d, -f7)" \
+	"$(sql "select commit_amount from forecast_snapshot_rows where level = 'company'" | awk '{ v = $1 / 10000; s = sprintf("%.4f", v); sub(/0+$/, "", s); if (s ~ /\.[0-9]$/) s = s "0"; sub(/\.$/, ".00", s); print s }')"
+spm-forecast --quiet --period 2026-Q2 --as-of 2026-05-15 snapshot
+spm-forecast --quiet --period 2026-Q2 --as-of 2026-06-30 --level all pipeline >june.csv
+run spm-forecast --period 2026-Q2 --as-of 2026-06-30 --level rep,company accuracy
+expect_status 0
+expect_eq "header" "level,id,as_of,snapshots,forecast,actual,error,error_pct,bias_pct,verdict,currency" "$(head -n 1 out)"
+expect_eq "two snapshots and a summary per rep" "$((3 * $(grep -c '^rep,' june.csv)))" "$(grep -c '^rep,' out)"
+expect_eq "the actual is what closed by the day" "$(grep '^company,' june.csv | cut -d, -f6)" \
+	"$(grep '^company,,all,' out | cut -d, -f6)"
+# r07 committed 208,475.91 in April and closed 141,958.68 (in USD): +46.86% each time
+expect_eq "an optimist" "rep,r07,all,2,208475.91,141958.6761,66517.2339,46.86,46.86,over-forecasts,USD" "$(grep '^rep,r07,all,' out)"
+expect_eq "error and percentage per snapshot" "1" \
+	"$(grep '^rep,r05,2026-04-15,' out | awk -F, '{ f = $5; a = $6; e = $7; p = $8; d = f - a - e; if (d < 0) d = -d; q = (e / a) * 100 - p; if (q < 0) q = -q; print (d < 0.0001 && q < 0.006) ? 1 : 0 }')"
+expect_eq "a sandbagger" "under-forecasts" "$(grep '^rep,r05,all,' out | cut -d, -f10)"
+
 # Refusals.
 run spm-forecast --period 2026-Q3 --team Sales pipeline
 expect_status 65
