@@ -40,3 +40,10 @@ spm-commission --quiet --period 2026-Q2 check plans/ae-2026.yaml
 
 # The first quarter's commissions: every assigned rep's pay, stored as a run and written out.
 spm-commission --quiet --period 2026-Q1 run plans/ae-2026.yaml
+
+# Next quarter: the pipeline of 2026-Q3 as it stood on 1 July, per team and for the company, kept
+# as a snapshot to be held against what closes; and the company's bookings, month by month, for
+# the next three months from their history.
+spm-forecast --quiet --period 2026-Q3 --as-of 2026-07-01 --level team,company pipeline
+spm-forecast --quiet --period 2026-Q3 --as-of 2026-07-01 snapshot
+spm-forecast --quiet --horizon 3 series

@@ -25,6 +25,11 @@ expect_eq "every deal has a status from its stage" "0" "$(sql "select count(*) f
 expect_eq "CRM dates and decimal commas" "1" "$(sql "select count(*) from deals where deal_id = 'D2001' and close_date like '2026-__-__' and amount > 0")"
 expect_eq "revenue splits add up" "0" "$(sql "select count(*) from (select deal_id from credits where kind = 'revenue' group by deal_id having sum(share) <> 10000000000)")"
 
+expect_eq "next quarter's pipeline kept as a snapshot" "1" "$(sql "select count(*) from forecast_snapshots where period = '2026-Q3'")"
+expect_eq "and the months ahead forecast" "2026-07
+2026-08
+2026-09" "$(grep -o '^2026-0[789],' out | tr -d ,)"
+
 before=$(digest)
 run "$SPM_SRC/examples/job.sh"
 expect_status 0
