@@ -408,3 +408,42 @@ bool cli_print_command_help(const cli_command_help *helps, size_t n, const cli_o
 	}
 	return false;
 }
+
+void cli_plan_set_free(cli_plan_set *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		spm_plan_free((spm_plan *)ps->plans[i].plan);
+		free(ps->texts[i]);
+	}
+	free(ps->plans);
+	free(ps->texts);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* Reads and parses the plan files; returns an exit status, with the message printed. */
+int cli_plan_set_load(cli_plan_set *ps, int npaths, char **paths)
+{
+	spm_error err;
+	int rc;
+	memset(ps, 0, sizeof *ps);
+	ps->plans = calloc((size_t)npaths, sizeof *ps->plans);
+	ps->texts = calloc((size_t)npaths, sizeof *ps->texts);
+	if (!ps->plans || !ps->texts) {
+		cli_errorf("out of memory");
+		return SPM_EXIT_NOMEM;
+	}
+	for (int i = 0; i < npaths; i++) {
+		size_t len;
+		spm_plan *p = NULL;
+		if (!(ps->texts[i] = cli_read_file(paths[i], &len, "a plan")))
+			return SPM_EXIT_IO;
+		ps->n = (size_t)i + 1;
+		if ((rc = spm_plan_parse(&p, paths[i], ps->texts[i], len, &err))) {
+			cli_print_error(&err);
+			return cli_exit_code(rc);
+		}
+		ps->plans[i] = (spm_run_plan){p, ps->texts[i], len};
+	}
+	return SPM_EXIT_OK;
+}
+

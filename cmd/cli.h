@@ -11,6 +11,7 @@
 
 #include "spm/error.h"
 #include "spm/period.h"
+#include "spm/run.h"
 #include "spm/store.h"
 #include "spm/writer.h"
 
@@ -129,6 +130,17 @@ typedef struct cli_command_help {
  */
 bool cli_print_command_help(const cli_command_help *helps, size_t n, const cli_option *options,
                             const char *after, const char *command);
+
+/* Plan files read and parsed, for the tools that run plans. */
+typedef struct cli_plan_set {
+	spm_run_plan *plans;
+	char **texts;
+	size_t n;
+} cli_plan_set;
+
+/* Reads and parses the plan files; returns an exit status, with the message printed. */
+int cli_plan_set_load(cli_plan_set *ps, int npaths, char **paths);
+void cli_plan_set_free(cli_plan_set *ps);
 
 /* Progress on stderr, only when stderr is a terminal, at most a few times a second. */
 void cli_progress(const char *what, uint64_t count, uint64_t done, uint64_t total);

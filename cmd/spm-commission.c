@@ -256,55 +256,11 @@ static int add_payout(void *ctx, const spm_payout *p)
 }
 
 /* Plan files read and parsed, each kept with its text for the store. */
-typedef struct plan_set {
-	spm_run_plan *plans;
-	char **texts;
-	size_t n;
-} plan_set;
-
-static void plan_set_free(plan_set *ps)
-{
-	for (size_t i = 0; i < ps->n; i++) {
-		spm_plan_free((spm_plan *)ps->plans[i].plan);
-		free(ps->texts[i]);
-	}
-	free(ps->plans);
-	free(ps->texts);
-	memset(ps, 0, sizeof *ps);
-}
-
-/* Reads and parses the plan files; returns an exit status, with the message printed. */
-static int plan_set_load(plan_set *ps, int npaths, char **paths)
-{
-	spm_error err;
-	int rc;
-	memset(ps, 0, sizeof *ps);
-	ps->plans = calloc((size_t)npaths, sizeof *ps->plans);
-	ps->texts = calloc((size_t)npaths, sizeof *ps->texts);
-	if (!ps->plans || !ps->texts) {
-		cli_errorf("out of memory");
-		return SPM_EXIT_NOMEM;
-	}
-	for (int i = 0; i < npaths; i++) {
-		size_t len;
-		spm_plan *p = NULL;
-		if (!(ps->texts[i] = cli_read_file(paths[i], &len, "a plan")))
-			return SPM_EXIT_IO;
-		ps->n = (size_t)i + 1;
-		if ((rc = spm_plan_parse(&p, paths[i], ps->texts[i], len, &err))) {
-			cli_print_error(&err);
-			return cli_exit_code(rc);
-		}
-		ps->plans[i] = (spm_run_plan){p, ps->texts[i], len};
-	}
-	return SPM_EXIT_OK;
-}
-
 /*
  * The plans of the period's current run, from the store: that run again, exactly. Returns an
  * exit status, the message printed.
  */
-static int plan_set_stored(plan_set *ps, spm_store *st, const spm_period *period)
+static int plan_set_stored(cli_plan_set *ps, spm_store *st, const spm_period *period)
 {
 	spm_run_info info;
 	spm_error err;
@@ -348,14 +304,14 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 	    {"reference", SPM_COL_TEXT},  {"reason", SPM_COL_TEXT},     {"explain", SPM_COL_TEXT},
 	};
 	payout_rows out = {{0}, explain};
-	plan_set ps = {0};
+	cli_plan_set ps = {0};
 	spm_store *st = NULL;
 	spm_period period;
 	spm_run_summary sum;
 	spm_error err;
 	int status, rc;
 
-	if ((nplans && (status = plan_set_load(&ps, nplans, paths))) ||
+	if ((nplans && (status = cli_plan_set_load(&ps, nplans, paths))) ||
 	    (status = cli_open_period("run", db, 0, period_name, &st, &period)) ||
 	    (!nplans && (status = plan_set_stored(&ps, st, &period))) ||
 	    (status = cli_rows_begin(&out.rows, format && strcmp(format, "text") != 0 ? format : NULL,
@@ -380,7 +336,7 @@ static int run_plans(int nplans, char **paths, const char *db, const char *perio
 out:
 	cli_rows_end(&out.rows, false);
 	spm_store_close(st);
-	plan_set_free(&ps);
+	cli_plan_set_free(&ps);
 	return status;
 }
 
@@ -415,7 +371,7 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 	                                   {"new_pay", SPM_COL_NUMBER},
 	                                   {"difference", SPM_COL_NUMBER}};
 	whatif_rows x = {{0}, {0}, {0}, 0};
-	plan_set now = {0}, then = {0};
+	cli_plan_set now = {0}, then = {0};
 	spm_store *st = NULL;
 	spm_period period;
 	spm_error err;
@@ -423,8 +379,8 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 
 	if (!plan_path || !against_path)
 		return cli_usage_error("simulate: give the plans with --plan NEW --against OLD");
-	if ((status = plan_set_load(&now, 1, (char **)&plan_path)) ||
-	    (status = plan_set_load(&then, 1, (char **)&against_path)) ||
+	if ((status = cli_plan_set_load(&now, 1, (char **)&plan_path)) ||
+	    (status = cli_plan_set_load(&then, 1, (char **)&against_path)) ||
 	    (status = cli_open_period("simulate", db, 0, period_name, &st, &period)) ||
 	    (status = cli_rows_begin(&x.rows, format, output, cols, 5)))
 		goto out;
@@ -451,8 +407,8 @@ static int simulate(const char *plan_path, const char *against_path, const char 
 	}
 out:
 	spm_store_close(st);
-	plan_set_free(&now);
-	plan_set_free(&then);
+	cli_plan_set_free(&now);
+	cli_plan_set_free(&then);
 	spm_totals_release(&x.old_total);
 	spm_totals_release(&x.new_total);
 	cli_rows_end(&x.rows, false);
@@ -468,7 +424,7 @@ static int solve(int nplans, char **paths, const char *db, const char *period_na
 	    {"earned", SPM_COL_NUMBER},        {"payout", SPM_COL_NUMBER},
 	    {"more_sales", SPM_COL_NUMBER},    {"next_tier_sales", SPM_COL_NUMBER},
 	    {"next_tier_earned", SPM_COL_NUMBER}, {"reachable", SPM_COL_TEXT}};
-	plan_set ps = {0};
+	cli_plan_set ps = {0};
 	spm_store *st = NULL;
 	spm_period period;
 	spm_money payout;
@@ -486,7 +442,7 @@ static int solve(int nplans, char **paths, const char *db, const char *period_na
 	    payout.units < 0)
 		return cli_usage_error("--payout: not an amount: '%s'", payout_arg);
 	/* solve computes in a transaction it rolls back: the store opens for writing */
-	if ((status = plan_set_load(&ps, nplans, paths)) ||
+	if ((status = cli_plan_set_load(&ps, nplans, paths)) ||
 	    (status = cli_open_period("solve", db, 0, period_name, &st, &period)))
 		goto out;
 	if ((rc = spm_solve(st, ps.plans, &period, rep, component, payout, &res, &err))) {
@@ -510,7 +466,7 @@ static int solve(int nplans, char **paths, const char *db, const char *period_na
 	status = cli_write_rows(format, output, cols, 8, row, 1);
 out:
 	spm_store_close(st);
-	plan_set_free(&ps);
+	cli_plan_set_free(&ps);
 	return status;
 }
 

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "spm/pipeline.h"
 #include "spm/reader.h"
+#include "spm/run.h"
 #include "spm/tseries.h"
 
 enum {
@@ -30,7 +31,8 @@ enum {
 	OPT_SEASON,
 	OPT_INTERVAL,
 	OPT_FROM,
-	OPT_TO
+	OPT_TO,
+	OPT_SCENARIO
 };
 
 static const cli_option options[] = {
@@ -50,6 +52,7 @@ static const cli_option options[] = {
     {"interval", OPT_INTERVAL, "PCT", "series: prediction interval coverage (default 80)"},
     {"from", OPT_FROM, "MONTH", "series, backtest: the store's bookings from this month"},
     {"to", OPT_TO, "MONTH", "series, backtest: ... to this month (default: the last closed)"},
+    {"scenario", OPT_SCENARIO, "CAT", "cost: commit (default), best_case or pipeline lands"},
     {"format", 'f', "FMT", "table, csv, tsv, json, jsonl (default: table on a terminal, else csv)"},
     {"output", 'o', "FILE", "write the results to FILE (default: standard output)"},
     {"quiet", 'q', NULL, "no summary on standard error"},
@@ -59,6 +62,7 @@ static const cli_option options[] = {
 };
 
 static const char usage[] = "[options] pipeline|overdue|snapshot|accuracy --period P\n"
+                            "       spm-forecast [options] cost --period P PLAN...\n"
                             "       spm-forecast [options] series [FILE|-]\n"
                             "       spm-forecast [options] backtest [FILE|-]";
 static const char about[] =
@@ -72,6 +76,8 @@ static const char about[] =
     "  snapshot     keep --period's pipeline as of --as-of in the store\n"
     "  accuracy     each snapshot of --period against what closed: error, and per rep\n"
     "               and manager the mean error and bias (who sandbags, who is optimistic)\n"
+    "  cost PLAN... what the plans pay for --period if the forecast lands, against what\n"
+    "               they pay as things stand: the commission cost of the forecast\n"
     "  series       a monthly series forecast: period, forecast, lower, upper; FILE is a\n"
     "               two-column CSV (month YYYY-MM, value), else the store's won bookings\n"
     "  backtest     every method on the last --holdout months: MAPE, MASE, RMSE, bias";
@@ -98,6 +104,12 @@ static const cli_command_help command_helps[] = {
      "today, within the period): the error, then per rep or group the mean absolute error\n"
      "and the bias, with a verdict: under-forecasts below -5%, over-forecasts above +5%.",
      "db period as-of level format output quiet"},
+    {"cost", "[options] --period P [--as-of DATE] [--scenario CAT] cost PLAN...",
+     "What the plans pay each rep for the period if the forecast lands (the open deals due\n"
+     "from the as-of day in the scenario's categories taken as won), against what they pay\n"
+     "as things stand; the difference is the forecast's commission cost. Dry runs of the\n"
+     "engine that pays: nothing is kept.",
+     "db period as-of scenario format output quiet"},
     {"series", "[options] series [FILE|-]",
      "Forecast a monthly series: FILE (or standard input) is a CSV of two columns, a month\n"
      "(YYYY-MM) and a value, the header's names free; without FILE, the store's won bookings\n"
@@ -112,7 +124,7 @@ static const cli_command_help command_helps[] = {
 typedef struct opts {
 	const char *db, *period, *as_of, *level, *team, *territory, *rep, *window, *currency;
 	const char *method, *horizon, *holdout, *season, *interval, *from, *to;
-	const char *format, *output;
+	const char *scenario, *format, *output;
 	bool quiet;
 } opts;
 
@@ -424,6 +436,85 @@ static int accuracy(const opts *o)
 		if (!status)
 			status = end;
 	}
+	spm_store_close(st);
+	return status;
+}
+
+/* ---- the commission cost of the forecast ---------------------------------------------------- */
+
+static const spm_column cost_cols[] = {
+    {"rep_id", SPM_COL_TEXT},          {"currency", SPM_COL_TEXT},
+    {"pay_now", SPM_COL_NUMBER},       {"pay_if_forecast", SPM_COL_NUMBER},
+    {"cost", SPM_COL_NUMBER},
+};
+
+typedef struct cost_out {
+	cli_rows rows;
+	char currency[4];
+	spm_money total;
+	bool mixed;
+} cost_out;
+
+static int cost_row(void *ctx, const spm_whatif_row *w)
+{
+	cost_out *o = ctx;
+	char now[SPM_NUM_BUFSZ], then[SPM_NUM_BUFSZ], diff[SPM_NUM_BUFSZ];
+	spm_money_format(now, sizeof now, w->old_pay, 2);
+	spm_money_format(then, sizeof then, w->new_pay, 2);
+	spm_money_format(diff, sizeof diff, w->diff, 2);
+	if (!o->currency[0])
+		snprintf(o->currency, sizeof o->currency, "%s", w->currency);
+	o->mixed |= strcmp(o->currency, w->currency) != 0;
+	if (spm_money_add(&o->total, o->total, w->diff))
+		return SPM_ERANGE;
+	const char *cells[5] = {w->rep_id, w->currency, now, then, diff};
+	return cli_rows_add(&o->rows, cells);
+}
+
+static int cost(const opts *o, int nplans, char **paths)
+{
+	static const char *const scenarios[] = {"commit", "best_case", "pipeline", NULL};
+	static const spm_fc_category cats[] = {SPM_FC_COMMIT, SPM_FC_BEST_CASE, SPM_FC_PIPELINE};
+	cli_plan_set ps = {0};
+	spm_store *st = NULL;
+	spm_error err = {0};
+	spm_period period;
+	spm_date as_of;
+	cost_out out = {0};
+	int status, scenario = 0;
+
+	if (nplans < 1)
+		return cli_usage_error("cost: no plan given");
+	if (o->scenario) {
+		for (scenario = 0; scenarios[scenario] && strcmp(scenarios[scenario], o->scenario); scenario++)
+			;
+		if (!scenarios[scenario])
+			return cli_usage_error("--scenario: expected commit, best_case or pipeline, not "
+			                       "'%s'",
+			                       o->scenario);
+	}
+	if ((status = parse_as_of(o->as_of, &as_of)) ||
+	    (status = cli_plan_set_load(&ps, nplans, paths)) ||
+	    (status = cli_open_period("cost", o->db, 0, o->period, &st, &period)) ||
+	    (status = cli_rows_begin(&out.rows, o->format, o->output, cost_cols, 5))) {
+		cli_plan_set_free(&ps);
+		spm_store_close(st);
+		return status;
+	}
+	int rc = spm_forecast_cost(st, ps.plans, ps.n, &period, as_of, cats[scenario], cost_row,
+	                           &out, &err);
+	status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
+	int end = cli_rows_end(&out.rows, rc == SPM_OK);
+	if (!status)
+		status = end;
+	if (!status && !o->quiet) {
+		char total[SPM_NUM_BUFSZ];
+		spm_money_format(total, sizeof total, out.total, 2);
+		fprintf(stderr, "%s: if the %s forecast lands, the plans cost %s %s more%s\n",
+		        cli_progname(), scenarios[scenario], total, out.currency,
+		        out.mixed ? " (in several currencies: see the rows)" : "");
+	}
+	cli_plan_set_free(&ps);
 	spm_store_close(st);
 	return status;
 }
@@ -921,6 +1012,7 @@ static int check_options(const char *command, const opts *o)
 	    {"window", o->window},     {"currency", o->currency}, {"method", o->method},
 	    {"horizon", o->horizon},   {"holdout", o->holdout}, {"season", o->season},
 	    {"interval", o->interval}, {"from", o->from},       {"to", o->to},
+	    {"scenario", o->scenario},
 	};
 	for (size_t h = 0; h < sizeof command_helps / sizeof command_helps[0]; h++) {
 		if (strcmp(command_helps[h].name, command) != 0)
@@ -970,6 +1062,7 @@ int main(int argc, char **argv)
 		case OPT_INTERVAL: o.interval = arg; break;
 		case OPT_FROM: o.from = arg; break;
 		case OPT_TO: o.to = arg; break;
+		case OPT_SCENARIO: o.scenario = arg; break;
 		case 'h': help = true; break;
 		case 'V': cli_print_version(); return SPM_EXIT_OK;
 		default: return SPM_EXIT_USAGE;
@@ -995,6 +1088,8 @@ int main(int argc, char **argv)
 		return forecast_series(&o, nargs, args);
 	if (strcmp(command, "backtest") == 0)
 		return backtest(&o, nargs, args);
+	if (strcmp(command, "cost") == 0)
+		return cost(&o, nargs, args);
 	if (nargs > 0)
 		return cli_usage_error("%s: unexpected argument '%s'", command, args[0]);
 	if (strcmp(command, "snapshot") == 0)

@@ -436,6 +436,7 @@ int spm_run_period(spm_store *st, const spm_run_plan *plans, size_t nplans,
 	r.sum = sum;
 	r.err = err;
 	r.only_rep = mode->only_rep;
+	r.one_connection = mode->one_connection;
 	r.measures = mode->only_rep ? mode->measures : NULL;
 	r.extra_comp = mode->extra_comp;
 	r.extra = mode->extra;

@@ -88,6 +88,7 @@ typedef struct run {
 	enum { FILL_COMPONENT, FILL_BONUS, FILL_TEAM } fill;
 	/* what-if: one rep only, with more credited to one component (solve) */
 	const char *only_rep;
+	bool one_connection; /* see run_mode */
 	run_measures *measures;
 	size_t extra_comp;
 	spm_money extra;

@@ -31,6 +31,8 @@ typedef struct run_mode {
 	bool dry;             /* roll back at the end; a closed period may be computed */
 	bool nested;          /* the caller holds the transaction (and rolls it back) */
 	const char *only_rep; /* pay this rep only (solve) */
+	bool one_connection;  /* read the deals on the caller's connection only: it changed them
+	                         in its transaction, which other connections do not see */
 	size_t extra_comp;    /* ...with `extra` more measured in this component */
 	spm_money extra;
 	run_measures

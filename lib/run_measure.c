@@ -650,7 +650,7 @@ static int credit_pass(run *r, const spm_plan_credit *rule, spm_date first, spm_
 	int64_t lo = 0, hi = 0;
 	if (!r->only_rep && (rc = spm_credit_deal_rows(r->st, &lo, &hi, r->err)))
 		return rc;
-	if (!r->only_rep && hi - lo + 1 >= SCAN_SPLIT_MIN)
+	if (!r->only_rep && !r->one_connection && hi - lo + 1 >= SCAN_SPLIT_MIN)
 		rc = credit_halves(r, &q, lo, hi);
 	else
 		rc = spm_credits_ex(r->st, &q, on_credit, r, r->err);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "run_impl.h"
+#include "stmtutil.h"
 
 static int nomem(spm_error *err)
 {
@@ -56,11 +57,33 @@ static int whatif_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->currency, y->currency);
 }
 
-/* Dry-runs one set of plans over the span's periods inside one rolled-back transaction. */
-static int whatif_set(spm_store *st, const spm_run_plan *plans, size_t nplans,
-                      const spm_period *parts, size_t nparts, whatif *w, spm_error *err)
+/* A change made inside the what-if's transaction before its runs (and rolled back with it). */
+typedef struct whatif_change {
+	const char *sql; /* one statement, ?1 and ?2 the dates below */
+	spm_date first, last;
+} whatif_change;
+
+static int whatif_apply(spm_store *st, const whatif_change *c, spm_error *err)
 {
-	run_mode mode = {.nested = true};
+	spm_stmt *q = NULL;
+	int rc = spm_stmt_prepare(st, &q, c->sql, err);
+	if (!rc && (spm_bind_date(q, 1, c->first) || spm_bind_date(q, 2, c->last)))
+		rc = nomem(err);
+	if (!rc && (rc = spm_stmt_step(q, err)) == SPM_DONE)
+		rc = SPM_OK;
+	spm_stmt_finalize(q);
+	return rc;
+}
+
+/*
+ * Dry-runs one set of plans over the span's periods inside one rolled-back transaction, after
+ * `change` when there is one.
+ */
+static int whatif_set(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                      const spm_period *parts, size_t nparts, const whatif_change *change,
+                      whatif *w, spm_error *err)
+{
+	run_mode mode = {.nested = true, .one_connection = change != NULL};
 	spm_run_plan *live = calloc(nplans ? nplans : 1, sizeof *live);
 	int rc;
 	if (!live)
@@ -69,6 +92,8 @@ static int whatif_set(spm_store *st, const spm_run_plan *plans, size_t nplans,
 		free(live);
 		return rc;
 	}
+	if (change)
+		rc = whatif_apply(st, change, err);
 	for (size_t i = 0; i < nparts && !rc; i++) {
 		size_t n = 0;
 		spm_run_summary sum;
@@ -81,6 +106,29 @@ static int whatif_set(spm_store *st, const spm_run_plan *plans, size_t nplans,
 	}
 	spm_store_rollback(st);
 	free(live);
+	return rc;
+}
+
+/* Each rep's and currency's totals of both sets, in rep order, to fn; frees w. */
+static int whatif_emit(whatif *w, int rc, spm_whatif_fn fn, void *ctx, spm_error *err)
+{
+	if (!rc && w->n)
+		qsort(w->v, w->n, sizeof *w->v, whatif_cmp);
+	for (size_t i = 0; !rc && i < w->n;) {
+		spm_whatif_row row = {w->v[i].rep, w->v[i].currency, {0}, {0}, {0}};
+		size_t j = i;
+		for (; j < w->n && whatif_cmp(&w->v[i], &w->v[j]) == 0; j++)
+			(w->v[j].set ? &row.old_pay : &row.new_pay)->units += w->v[j].amount;
+		if (spm_money_sub(&row.diff, row.new_pay, row.old_pay))
+			rc = spm_error_set(err, SPM_ERANGE, "rep '%s': difference out of range",
+			                   row.rep_id);
+		else
+			rc = fn(ctx, &row);
+		i = j;
+	}
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i].rep);
+	free(w->v);
 	return rc;
 }
 
@@ -115,27 +163,11 @@ int spm_simulate(spm_store *st, const spm_run_plan *plans, size_t nplans,
 		memcpy(parts, buf, nparts * sizeof *parts);
 	}
 	w.set = 0;
-	rc = whatif_set(st, plans, nplans, parts, nparts, &w, err);
+	rc = whatif_set(st, plans, nplans, parts, nparts, NULL, &w, err);
 	w.set = 1;
 	if (!rc)
-		rc = whatif_set(st, against, nagainst, parts, nparts, &w, err);
-	if (!rc && w.n)
-		qsort(w.v, w.n, sizeof *w.v, whatif_cmp);
-	for (size_t i = 0; !rc && i < w.n;) {
-		spm_whatif_row row = {w.v[i].rep, w.v[i].currency, {0}, {0}, {0}};
-		size_t j = i;
-		for (; j < w.n && whatif_cmp(&w.v[i], &w.v[j]) == 0; j++)
-			(w.v[j].set ? &row.old_pay : &row.new_pay)->units += w.v[j].amount;
-		if (spm_money_sub(&row.diff, row.new_pay, row.old_pay))
-			rc = spm_error_set(err, SPM_ERANGE, "rep '%s': difference out of range",
-			                   row.rep_id);
-		else
-			rc = fn(ctx, &row);
-		i = j;
-	}
-	for (size_t i = 0; i < w.n; i++)
-		free(w.v[i].rep);
-	free(w.v);
+		rc = whatif_set(st, against, nagainst, parts, nparts, NULL, &w, err);
+	rc = whatif_emit(&w, rc, fn, ctx, err);
 	if (parts != &one)
 		free(parts);
 	return rc;
@@ -281,4 +313,43 @@ int spm_solve(spm_store *st, const spm_run_plan *plan, const spm_period *period,
 	int rc = solve(st, plan, period, rep_id, component, payout, out, &measures, err);
 	spm_run_measures_free(&measures);
 	return rc;
+}
+
+int spm_forecast_cost(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                      const spm_period *period, spm_date as_of, spm_fc_category scenario,
+                      spm_whatif_fn fn, void *ctx, spm_error *err)
+{
+	static const char *const sql[] = {
+	    /* the categories each scenario lands; `closed` on an open deal is commit */
+	    [SPM_FC_COMMIT] = "('commit', 'closed')",
+	    [SPM_FC_BEST_CASE] = "('commit', 'closed', 'best_case')",
+	    [SPM_FC_PIPELINE] = "('commit', 'closed', 'best_case', 'pipeline')",
+	};
+	char text[512];
+	whatif w = {.err = err};
+	int rc;
+
+	if (!nplans || (scenario != SPM_FC_COMMIT && scenario != SPM_FC_BEST_CASE &&
+	                scenario != SPM_FC_PIPELINE))
+		return spm_error_set(err, SPM_EUSAGE, "forecast cost: plans and a scenario of commit,"
+		                                      " best_case or pipeline");
+	for (size_t i = 0; i < nplans; i++)
+		if ((rc = spm_run_check_plan(plans[i].plan, period, err)))
+			return rc;
+	snprintf(text, sizeof text,
+	         "UPDATE deals SET status = 'won' WHERE status = 'open' AND amount IS NOT NULL"
+	         " AND close_date BETWEEN ?1 AND ?2 AND coalesce(forecast_category,"
+	         " (SELECT s.forecast_category FROM stages s WHERE s.stage = deals.stage),"
+	         " 'pipeline') IN %s",
+	         sql[scenario]);
+	whatif_change land = {text, as_of.days > period->first.days ? as_of : period->first,
+	                      period->last};
+	w.set = 1;
+	rc = whatif_set(st, plans, nplans, period, 1, NULL, &w, err);
+	w.set = 0;
+	if (!rc && land.first.days <= land.last.days)
+		rc = whatif_set(st, plans, nplans, period, 1, &land, &w, err);
+	else if (!rc)
+		rc = whatif_set(st, plans, nplans, period, 1, NULL, &w, err);
+	return whatif_emit(&w, rc, fn, ctx, err);
 }

@@ -20,6 +20,7 @@
 #include "spm/error.h"
 #include "spm/money.h"
 #include "spm/period.h"
+#include "spm/pipeline.h"
 #include "spm/plan.h"
 #include "spm/store.h"
 
@@ -99,6 +100,20 @@ typedef int (*spm_whatif_fn)(void *ctx, const spm_whatif_row *row);
 int spm_simulate(spm_store *st, const spm_run_plan *plans, size_t nplans,
                  const spm_run_plan *against, size_t nagainst, const spm_period *span,
                  spm_whatif_fn fn, void *ctx, spm_error *err);
+
+/*
+ * The commission cost of a forecast for `period`: what the plans pay as things stand (old_pay)
+ * and if the forecast lands (new_pay): every open deal with an amount expected to close in the
+ * period from `as_of` on (close date from the later of as_of and the period's first day to its
+ * last day) in the categories `scenario` names (SPM_FC_COMMIT: commit; SPM_FC_BEST_CASE: commit
+ * and best case; SPM_FC_PIPELINE: every open category but omitted; a deal's category is its own,
+ * else its stage's, else pipeline) taken as won on its close date. Both are dry runs of the
+ * engine that pays, nothing is kept. Calls fn per rep and currency, in rep order; diff is the
+ * forecast's cost. Returns as spm_simulate, and SPM_EUSAGE for another scenario.
+ */
+int spm_forecast_cost(spm_store *st, const spm_run_plan *plans, size_t nplans,
+                      const spm_period *period, spm_date as_of, spm_fc_category scenario,
+                      spm_whatif_fn fn, void *ctx, spm_error *err);
 
 typedef struct spm_solve_result {
 	const char *component; /* the component more sales are credited to (the plan's) */

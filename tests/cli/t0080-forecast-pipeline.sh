@@ -97,16 +97,17 @@ expect_eq "the company row is the same filtered" \
 expect_eq "no Enterprise rep" "0" "$(grep -c '^rep,r0[4-9],' out)"
 
 # Snapshots, held later against what closed.
+expect_eq "the example job kept next quarter's snapshot" "1|2026-Q3" "$(sql "select snapshot_id, period from forecast_snapshots")"
 run spm-forecast --period 2026-Q2 --as-of 2026-06-30 accuracy
 expect_status 65
 expect_err "spm-forecast: no snapshot of 2026-Q2: take one with spm-forecast snapshot"
 spm-forecast --quiet --period 2026-Q2 --as-of 2026-04-15 --level all pipeline >april.csv
 run spm-forecast --period 2026-Q2 --as-of 2026-04-15 snapshot
 expect_status 0
-expect_err "spm-forecast: snapshot 1 of 2026-Q2 as of 2026-04-15: $(($(wc -l <april.csv) - 1)) rows"
+expect_err "spm-forecast: snapshot 2 of 2026-Q2 as of 2026-04-15: $(($(wc -l <april.csv) - 1)) rows"
 expect_eq "the snapshot keeps the pipeline's commit" \
 	"$(grep '^company,' april.csv | cut -d, -f7)" \
-	"$(sql "select commit_amount from forecast_snapshot_rows where level = 'company'" | awk '{ v = $1 / 10000; s = sprintf("%.4f", v); sub(/0+$/, "", s); if (s ~ /\.[0-9]$/) s = s "0"; sub(/\.$/, ".00", s); print s }')"
+	"$(sql "select commit_amount from forecast_snapshot_rows where level = 'company' and snapshot_id = 2" | awk '{ v = $1 / 10000; s = sprintf("%.4f", v); sub(/0+$/, "", s); if (s ~ /\.[0-9]$/) s = s "0"; sub(/\.$/, ".00", s); print s }')"
 spm-forecast --quiet --period 2026-Q2 --as-of 2026-05-15 snapshot
 spm-forecast --quiet --period 2026-Q2 --as-of 2026-06-30 --level all pipeline >june.csv
 run spm-forecast --period 2026-Q2 --as-of 2026-06-30 --level rep,company accuracy
@@ -120,6 +121,34 @@ expect_eq "an optimist" "rep,r07,all,2,208475.91,141958.6761,66517.2339,46.86,46
 expect_eq "error and percentage per snapshot" "1" \
 	"$(grep '^rep,r05,2026-04-15,' out | awk -F, '{ f = $5; a = $6; e = $7; p = $8; d = f - a - e; if (d < 0) d = -d; q = (e / a) * 100 - p; if (q < 0) q = -q; print (d < 0.0001 && q < 0.006) ? 1 : 0 }')"
 expect_eq "a sandbagger" "under-forecasts" "$(grep '^rep,r05,all,' out | cut -d, -f10)"
+
+# The commission cost of the forecast: the plans run as if the forecast landed, nothing kept.
+plan="$SPM_SRC/examples/plans/ae-2026.yaml"
+before=$(digest)
+run spm-forecast --period 2026-Q2 --as-of 2026-06-01 cost "$plan"
+expect_status 0
+expect_eq "header" "rep_id,currency,pay_now,pay_if_forecast,cost" "$(head -n 1 out)"
+expect_eq "only the rep with a committed deal due in June costs more" "r07" \
+	"$(tail -n +2 out | awk -F, '$5 != "0.00" { print $1 }')"
+expect_eq "cost nothing kept" "$before" "$(digest)"
+# the same as a dry run on a copy of the store where that deal (D1200, Negotiation: commit) is won
+cp "$SPM_DB" landed.db
+sqlite3 landed.db "update deals set status = 'won' where deal_id = 'D1200'"
+expect_eq "pay if the forecast lands, as the engine pays the landed deal" \
+	"$(SPM_DB=landed.db spm-commission --quiet --period 2026-Q2 --dry-run run "$plan" | awk -F, '$1 == "r07" { s += $11 * 100 } END { printf "%.0f", s }')" \
+	"$(grep '^r07,' out | awk -F, '{ printf "%.0f", $4 * 100 }')"
+expect_eq "pay now, as the engine pays today" \
+	"$(spm-commission --quiet --period 2026-Q2 --dry-run run "$plan" | awk -F, '$1 == "r07" { s += $11 * 100 } END { printf "%.0f", s }')" \
+	"$(grep '^r07,' out | awk -F, '{ printf "%.0f", $3 * 100 }')"
+run spm-forecast --period 2026-Q2 --as-of 2026-06-01 --scenario pipeline cost "$plan"
+expect_status 0
+expect_eq "every open category lands: five reps" "5" "$(tail -n +2 out | awk -F, '$5 != "0.00"' | wc -l)"
+run spm-forecast --period 2026-Q2 --scenario omitted cost "$plan"
+expect_status 64
+expect_err_has "--scenario: expected commit, best_case or pipeline, not 'omitted'"
+run spm-forecast --period 2026-Q2 cost
+expect_status 64
+expect_err_has "cost: no plan given"
 
 # Refusals.
 run spm-forecast --period 2026-Q3 --team Sales pipeline
