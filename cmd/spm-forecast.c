@@ -202,7 +202,9 @@ static const spm_column pipeline_cols[] = {
     {"open_pipeline", SPM_COL_NUMBER}, {"omitted", SPM_COL_NUMBER},
     {"weighted", SPM_COL_NUMBER},      {"open_deals", SPM_COL_NUMBER},
     {"overdue_deals", SPM_COL_NUMBER}, {"overdue", SPM_COL_NUMBER},
-    {"run_rate", SPM_COL_NUMBER},      {"currency", SPM_COL_TEXT},
+    {"run_rate", SPM_COL_NUMBER},      {"call_commit", SPM_COL_NUMBER},
+    {"call_best_case", SPM_COL_NUMBER}, {"call_note", SPM_COL_TEXT},
+    {"currency", SPM_COL_TEXT},
 };
 #define NPIPELINE (sizeof pipeline_cols / sizeof pipeline_cols[0])
 
@@ -215,15 +217,19 @@ typedef struct pipeline_out {
 static int pipeline_row(void *ctx, const spm_pipeline_row *r)
 {
 	pipeline_out *o = ctx;
-	char m[8][SPM_NUM_BUFSZ], open[24], over[24];
+	char m[10][SPM_NUM_BUFSZ], open[24], over[24];
 	const spm_money v[8] = {r->closed,   r->commit,  r->best_case, r->open_pipeline,
 	                        r->omitted, r->weighted, r->overdue,   r->run_rate};
 	for (int i = 0; i < 8; i++)
 		spm_money_format(m[i], sizeof m[i], v[i], 2);
+	spm_money_format(m[8], sizeof m[8], r->call_commit, 2);
+	spm_money_format(m[9], sizeof m[9], r->call_best_case, 2);
 	snprintf(open, sizeof open, "%zu", r->open_deals);
 	snprintf(over, sizeof over, "%zu", r->overdue_deals);
 	const char *cells[NPIPELINE] = {spm_level_name(r->level), r->id, r->name, o->period, o->as_of,
 	                                m[0], m[1], m[2], m[3], m[4], m[5], open, over, m[6], m[7],
+	                                r->has_call_commit ? m[8] : NULL,
+	                                r->has_call_best_case ? m[9] : NULL, r->call_note,
 	                                r->currency};
 	o->n++;
 	return cli_rows_add(&o->rows, cells);

@@ -58,6 +58,10 @@ const struct layout spm_import_layouts[SPM_KIND_COUNT] = {
 				  {"adjustment_id", "rep_id", "period", "period_first",
 				   "period_last", "amount", "reason"},
 				  1},
+	[SPM_KIND_CALLS] = {"forecast_calls", "call",
+			    {"scope", "scope_id", "period", "category", "period_first", "period_last",
+			     "amount", "currency", "made_by", "made_on", "note"},
+			    4},
 };
 
 
@@ -234,7 +238,9 @@ static int setup(import *imp, spm_error *err)
 	}
 	imp->stored_status = stored_index(imp->lay, "status");
 	const spm_kind_column *team = spm_kind_column_find(kind, "team");
-	imp->team_col = kind->id == SPM_KIND_QUOTAS && team ? (int)(team - kind->columns) : -1;
+	imp->team_col = (kind->id == SPM_KIND_QUOTAS || kind->id == SPM_KIND_CALLS) && team
+	                    ? (int)(team - kind->columns)
+	                    : -1;
 	if (imp->opt->date_layout && (rc = spm_date_layout_check(imp->opt->date_layout, err)))
 		return rc;
 	if ((rc = load_settings(imp, err)))

@@ -422,7 +422,8 @@ static int apply_rules(import *imp, work *w, spm_error *err)
 		}
 		return SPM_OK;
 	}
-	case SPM_KIND_QUOTAS: {
+	case SPM_KIND_QUOTAS:
+	case SPM_KIND_CALLS: {
 		static const char *const scopes[] = {"rep_id", "team", "territory"};
 		static const char *const scope_names[] = {"rep", "team", "territory"};
 		int found = -1;
@@ -448,7 +449,9 @@ static int apply_rules(import *imp, work *w, spm_error *err)
 		row[1] = &derived[1];
 		const value *amount = &vals[column_of(imp, "amount")];
 		if (amount->type == V_INT && amount->i < 0) {
-			spm_error_set(err, SPM_EDATA, "a quota cannot be negative");
+			spm_error_set(err, SPM_EDATA, imp->kind->id == SPM_KIND_CALLS
+			                                  ? "a call cannot be negative"
+			                                  : "a quota cannot be negative");
 			return spm_import_column_error(imp, w, column_of(imp, "amount"), err);
 		}
 		return SPM_OK;

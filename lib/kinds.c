@@ -153,6 +153,24 @@ static const spm_kind_column adjustment_columns[] = {
 	{"reason", SPM_FT_TEXT, REQ, NONE, NULL, 0, 0, NULL, "why"},
 };
 
+static const char *const call_categories[] = {"commit", "best_case", NULL};
+
+static const spm_kind_column call_columns[] = {
+	{"rep_id", SPM_FT_ID, 0, SPM_KIND_REPS, NULL, 0, 0, NULL,
+	 "a rep, or a manager for the reps below (give one of rep_id, team, territory)"},
+	{"team", SPM_FT_ID, 0, NONE, NULL, 0, 0, NULL, "a team of the reps"},
+	{"territory", SPM_FT_ID, 0, SPM_KIND_TERRITORIES, NULL, 0, 0, NULL, "territory_id"},
+	{"period", SPM_FT_PERIOD, KEY, NONE, NULL, 0, 0, NULL, "e.g. 2026-Q3"},
+	{"category", SPM_FT_ENUM, SPM_COL_KEY, NONE, call_categories, 0, 0, "commit",
+	 "commit or best_case"},
+	{"amount", SPM_FT_MONEY, REQ, NONE, NULL, 0, 0, NULL, "the number called"},
+	{"currency", SPM_FT_CURRENCY, 0, NONE, NULL, 0, 0, NULL,
+	 "currency of amount; default the store's base"},
+	{"made_by", SPM_FT_ID, 0, SPM_KIND_REPS, NULL, 0, 0, NULL, "who made the call"},
+	{"made_on", SPM_FT_DATE, 0, NONE, NULL, 0, 0, NULL, "when"},
+	{"note", SPM_FT_TEXT, 0, NONE, NULL, 0, 0, NULL, "why"},
+};
+
 #define KIND(id, name, cols, doc) {id, name, doc, cols, sizeof cols / sizeof cols[0]}
 
 static const spm_kind kinds[SPM_KIND_COUNT] = {
@@ -169,6 +187,7 @@ static const spm_kind kinds[SPM_KIND_COUNT] = {
 	KIND(SPM_KIND_FX, "fx", fx_columns, "dated exchange rates"),
 	KIND(SPM_KIND_ASSIGNMENTS, "assignments", assignment_columns, "which plan pays whom, when"),
 	KIND(SPM_KIND_ADJUSTMENTS, "adjustments", adjustment_columns, "one-off pay adjustments"),
+	KIND(SPM_KIND_CALLS, "calls", call_columns, "forecast calls: a number for a period"),
 };
 
 const spm_kind *spm_kind_get(spm_kind_id id)

@@ -43,6 +43,15 @@ typedef struct stage_default {
 	int category; /* -1: none */
 } stage_default;
 
+/* An imported call, converted; sorted by scope then id. */
+typedef struct call {
+	int scope; /* 0 rep, 1 team, 2 territory */
+	char *id;
+	bool has[2]; /* commit, best case */
+	spm_money amount[2];
+	char *note;
+} call;
+
 typedef struct job {
 	const spm_pipeline_query *q;
 	spm_store *st;
@@ -56,6 +65,8 @@ typedef struct job {
 	stage_default *stages;
 	size_t nstages;
 	sums *rep, *mgr, *team, *terr, company;
+	call *calls;
+	size_t ncalls;
 	bool *seen;
 	size_t rolling;
 	spm_error *err;
@@ -104,6 +115,87 @@ static int load_stages(job *j)
 	}
 	spm_stmt_finalize(q);
 	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
+static int load_calls(job *j)
+{
+	spm_stmt *q = NULL;
+	size_t cap = 0;
+	int rc = spm_stmt_prepare(
+	    j->st, &q,
+	    "SELECT CASE scope WHEN 'rep' THEN 0 WHEN 'team' THEN 1 ELSE 2 END AS s, scope_id,"
+	    " category, amount, currency, note FROM forecast_calls"
+	    " WHERE period_first = ?1 AND period_last = ?2 ORDER BY s, scope_id",
+	    j->err);
+	if (!rc && (spm_bind_date(q, 1, j->q->period.first) ||
+	            spm_bind_date(q, 2, j->q->period.last)))
+		rc = nomem(j->err);
+	while (rc == SPM_OK && (rc = spm_stmt_step(q, j->err)) == SPM_ROW) {
+		rc = SPM_OK;
+		int scope = (int)spm_stmt_int64(q, 0);
+		const char *id = spm_stmt_text(q, 1, NULL);
+		call *c = j->ncalls ? &j->calls[j->ncalls - 1] : NULL;
+		if (!c || c->scope != scope || strcmp(c->id, id) != 0) {
+			if (j->ncalls == cap) {
+				size_t n = cap ? 2 * cap : 16;
+				call *v = realloc(j->calls, n * sizeof *v);
+				if (!v) {
+					rc = nomem(j->err);
+					break;
+				}
+				j->calls = v;
+				cap = n;
+			}
+			c = &j->calls[j->ncalls++];
+			memset(c, 0, sizeof *c);
+			c->scope = scope;
+			if (!(c->id = strdup(id))) {
+				rc = nomem(j->err);
+				break;
+			}
+		}
+		int k = strcmp(spm_stmt_text(q, 2, NULL), "commit") == 0 ? 0 : 1;
+		spm_money amount = {spm_stmt_int64(q, 3)};
+		const char *cur = spm_stmt_is_null(q, 4) ? NULL : spm_stmt_text(q, 4, NULL);
+		if (cur && strcmp(cur, j->currency) != 0 &&
+		    (rc = spm_fx_convert(j->fx, amount, cur, j->currency, j->q->period.last, j->mode,
+		                         &amount, j->err)))
+			break;
+		c->has[k] = true;
+		c->amount[k] = amount;
+		if (!spm_stmt_is_null(q, 5) && (k == 0 || !c->note)) {
+			free(c->note);
+			if (!(c->note = strdup(spm_stmt_text(q, 5, NULL)))) {
+				rc = nomem(j->err);
+				break;
+			}
+		}
+	}
+	spm_stmt_finalize(q);
+	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
+static const call *call_of(const job *j, spm_level level, const char *id)
+{
+	int scope = level == SPM_LEVEL_REP || level == SPM_LEVEL_MANAGER ? 0
+	            : level == SPM_LEVEL_TEAM                             ? 1
+	            : level == SPM_LEVEL_TERRITORY                        ? 2
+	                                                                  : -1;
+	size_t lo = 0, hi = j->ncalls;
+	if (scope < 0 || !id)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const call *c = &j->calls[mid];
+		int d = c->scope != scope ? (c->scope < scope ? -1 : 1) : strcmp(c->id, id);
+		if (d == 0)
+			return c;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 static const stage_default *stage_of(const job *j, const char *stage)
@@ -245,6 +337,14 @@ static int emit(job *j, spm_pipeline_fn fn, void *ctx, spm_level level, const ch
 	    .overdue = s->overdue,
 	    .currency = j->currency,
 	};
+	const call *c = call_of(j, level, id);
+	if (c) {
+		row.has_call_commit = c->has[0];
+		row.has_call_best_case = c->has[1];
+		row.call_commit = c->amount[0];
+		row.call_best_case = c->amount[1];
+		row.call_note = c->note;
+	}
 	/* the cumulative figures, and the run-rate: closed + days left × the window's daily rate */
 	int32_t left = spm_date_diff(j->closed_to, j->q->period.last);
 	if (j->q->as_of.days < j->q->period.first.days)
@@ -292,6 +392,11 @@ static int emit_all(job *j, spm_pipeline_fn fn, void *ctx)
 
 static void job_free(job *j)
 {
+	for (size_t i = 0; i < j->ncalls; i++) {
+		free(j->calls[i].id);
+		free(j->calls[i].note);
+	}
+	free(j->calls);
 	for (size_t i = 0; i < j->nstages; i++)
 		free(j->stages[i].stage);
 	free(j->stages);
@@ -318,13 +423,14 @@ int spm_pipeline(spm_store *st, const spm_pipeline_query *q, spm_pipeline_fn fn,
 	if (!(rc = spm_org_load(st, &j.org, err)) && !(rc = spm_fx_open(&j.fx, st, err)) &&
 	    !(rc = spm_org_shown_make(j.org, &q->filter, &j.shown, err)) && !(rc = load_stages(&j))) {
 		j.currency = q->currency ? q->currency : spm_fx_base(j.fx);
+		rc = load_calls(&j);
 		size_t nr = j.org->nreps + 1;
 		j.rep = calloc(nr, sizeof *j.rep);
 		j.mgr = calloc(nr, sizeof *j.mgr);
 		j.team = calloc(j.org->nteams + 1, sizeof *j.team);
 		j.terr = calloc(j.org->nterritories + 1, sizeof *j.terr);
 		j.seen = calloc(nr, sizeof *j.seen);
-		if (!j.rep || !j.mgr || !j.team || !j.terr || !j.seen)
+		if (!rc && (!j.rep || !j.mgr || !j.team || !j.terr || !j.seen))
 			rc = nomem(err);
 	}
 	if (!rc)

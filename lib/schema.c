@@ -336,6 +336,8 @@ static const char migration_3[] =
 	"  weighted INTEGER NOT NULL,\n"
 	"  run_rate INTEGER NOT NULL,\n"
 	"  overdue INTEGER NOT NULL,\n"
+	"  call_commit INTEGER,\n"
+	"  call_best_case INTEGER,\n"
 	"  PRIMARY KEY (snapshot_id, level, scope_id)\n"
 	") STRICT;\n"
 

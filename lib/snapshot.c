@@ -36,7 +36,11 @@ static int snap_row(void *ctx, const spm_pipeline_row *r)
 	    spm_stmt_bind_int64(q, 7, r->open_pipeline.units) ||
 	    spm_stmt_bind_int64(q, 8, r->weighted.units) ||
 	    spm_stmt_bind_int64(q, 9, r->run_rate.units) ||
-	    spm_stmt_bind_int64(q, 10, r->overdue.units))
+	    spm_stmt_bind_int64(q, 10, r->overdue.units) ||
+	    (r->has_call_commit ? spm_stmt_bind_int64(q, 11, r->call_commit.units)
+	                        : spm_stmt_bind_null(q, 11)) ||
+	    (r->has_call_best_case ? spm_stmt_bind_int64(q, 12, r->call_best_case.units)
+	                           : spm_stmt_bind_null(q, 12)))
 		return nomem(s->err);
 	int rc = spm_stmt_step(q, s->err);
 	if (rc != SPM_DONE)
@@ -84,8 +88,8 @@ int spm_pipeline_snapshot(spm_store *st, const spm_pipeline_query *q, int64_t *s
 		rc = spm_stmt_prepare(st, &s.ins,
 		                      "INSERT INTO forecast_snapshot_rows (snapshot_id, level, scope_id,"
 		                      " closed, commit_amount, best_case, open_pipeline, weighted,"
-		                      " run_rate, overdue) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		                      " ?10)",
+		                      " run_rate, overdue, call_commit, call_best_case) VALUES (?1, ?2,"
+		                      " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 		                      err);
 	if (!rc)
 		rc = spm_pipeline(st, &all, snap_row, &s, err);
@@ -227,7 +231,8 @@ int spm_forecast_accuracy(spm_store *st, const spm_period *period, spm_date to, 
 	    st, &q,
 	    "SELECT CASE r.level WHEN 'rep' THEN 0 WHEN 'manager' THEN 1 WHEN 'team' THEN 2"
 	    " WHEN 'territory' THEN 3 ELSE 4 END AS l, r.scope_id, s.snapshot_id, s.as_of,"
-	    " r.commit_amount FROM forecast_snapshot_rows r JOIN forecast_snapshots s"
+	    " coalesce(r.call_commit, r.commit_amount) FROM forecast_snapshot_rows r"
+	    " JOIN forecast_snapshots s"
 	    " ON s.snapshot_id = r.snapshot_id WHERE s.period_first = ?1 AND s.period_last = ?2"
 	    " ORDER BY l, r.scope_id, s.as_of, s.snapshot_id",
 	    err);

@@ -18,7 +18,9 @@
  *   - overdue: open deals whose close date, in the period, is before the as-of day. They are
  *     flagged and counted apart, never in the figures above;
  *   - run-rate: closed plus the days left after the as-of day times the daily rate of won
- *     bookings over the `window` days up to the as-of day (they may reach before the period).
+ *     bookings over the `window` days up to the as-of day (they may reach before the period);
+ *   - calls: a rep's or a manager's own number for the period (imported, kind `calls`), commit
+ *     or best case, shown beside the computed figures.
  */
 #ifndef SPM_PIPELINE_H
 #define SPM_PIPELINE_H
@@ -76,6 +78,11 @@ typedef struct spm_pipeline_row {
 	size_t overdue_deals;
 	spm_money overdue;
 	spm_money run_rate;
+	/* the call imported for it (spm-import calls; a manager's is their rep_id's), converted at
+	 * the period's last day: shown beside the computed figures, never in them */
+	bool has_call_commit, has_call_best_case;
+	spm_money call_commit, call_best_case;
+	const char *call_note; /* the commit call's note, else the best case's; or NULL */
 	const char *currency;
 } spm_pipeline_row;
 
@@ -100,7 +107,8 @@ int spm_pipeline_snapshot(spm_store *st, const spm_pipeline_query *q, int64_t *s
 
 /*
  * How each snapshot of a period forecast what closed. A snapshot's forecast for a rep or group is
- * its commit figure (closed + committed, as it stood on its as-of day); the actual is what closed
+ * its commit call when one was imported, else its commit figure (closed + committed, as they
+ * stood on its as-of day); the actual is what closed
  * in the period up to `to` (its last day, or earlier for a period still open), computed now, in
  * the snapshots' currency. Per level and id (levels in enum order, ids in byte order): one row per
  * snapshot, oldest first, then a summary (as_of_set false) over them: the mean absolute

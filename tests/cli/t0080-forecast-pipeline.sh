@@ -38,7 +38,7 @@ FROM u"
 run spm-forecast --period 2026-Q3 --as-of 2026-07-10 --level all pipeline
 expect_status 0
 expect_err_has "spm-forecast: "
-expect_eq "header" "level,id,name,period,as_of,closed,commit,best_case,open_pipeline,omitted,weighted,open_deals,overdue_deals,overdue,run_rate,currency" "$(head -n 1 out)"
+expect_eq "header" "level,id,name,period,as_of,closed,commit,best_case,open_pipeline,omitted,weighted,open_deals,overdue_deals,overdue,run_rate,call_commit,call_best_case,call_note,currency" "$(head -n 1 out)"
 expected=$(sql "$open_sql")
 commit=$(echo "$expected" | cut -d'|' -f1)
 best=$(echo "$expected" | cut -d'|' -f2)
@@ -121,6 +121,26 @@ expect_eq "an optimist" "rep,r07,all,2,208475.91,141958.6761,66517.2339,46.86,46
 expect_eq "error and percentage per snapshot" "1" \
 	"$(grep '^rep,r05,2026-04-15,' out | awk -F, '{ f = $5; a = $6; e = $7; p = $8; d = f - a - e; if (d < 0) d = -d; q = (e / a) * 100 - p; if (q < 0) q = -q; print (d < 0.0001 && q < 0.006) ? 1 : 0 }')"
 expect_eq "a sandbagger" "under-forecasts" "$(grep '^rep,r05,all,' out | cut -d, -f10)"
+
+# Calls: a rep's or a manager's own number, shown beside the computed one and kept in snapshots.
+printf 'rep_id,team,period,category,amount,made_by,made_on,note\nr04,,2026-Q2,commit,250000,r02,2026-04-15,"two renewals slip, maybe"\n,Enterprise,2026-Q2,commit,2900000,r02,2026-04-15,\nr02,,2026-Q2,best_case,3400000,r01,2026-04-16,stretch\n' >calls.csv
+run spm-import calls calls.csv
+expect_status 0
+expect_out_has "3 new"
+run spm-forecast --period 2026-Q2 --as-of 2026-06-30 --level rep,manager,team pipeline
+expect_status 0
+expect_eq "a rep's call beside the figures" "250000.00,,two renewals slip, maybe" \
+	"$(grep '^rep,r04,' out | cut -d, -f16- | sed 's/,USD$//; s/"//g')"
+expect_eq "a manager's call" ",3400000.00,stretch" "$(grep '^manager,r02,' out | cut -d, -f16- | sed 's/,USD$//')"
+expect_eq "a team's call" "2900000.00,," "$(grep '^team,Enterprise,' out | cut -d, -f16- | sed 's/,USD$//')"
+expect_eq "the figures do not change" \
+	"$(grep '^rep,r04,' june.csv | cut -d, -f1-15)" "$(grep '^rep,r04,' out | cut -d, -f1-15)"
+spm-forecast --quiet --period 2026-Q2 --as-of 2026-06-01 snapshot
+run spm-forecast --period 2026-Q2 --as-of 2026-06-30 --level rep accuracy
+expect_eq "a snapshot with a call is scored on the call" "250000.00" "$(grep '^rep,r04,2026-06-01,' out | cut -d, -f5)"
+run sh -c "printf 'rep_id,period,amount\nr04,2026-Q2,-5\n' | spm-import calls -"
+expect_status 65
+expect_err "spm-import: stdin:2: column 'amount': a call cannot be negative"
 
 # The commission cost of the forecast: the plans run as if the forecast landed, nothing kept.
 plan="$SPM_SRC/examples/plans/ae-2026.yaml"
