@@ -50,8 +50,8 @@ static const cli_option options[] = {
     {"holdout", OPT_HOLDOUT, "N", "series, backtest: hold out the last N months and score them"},
     {"season", OPT_SEASON, "M", "series, backtest: the seasonal period (default 12)"},
     {"interval", OPT_INTERVAL, "PCT", "series: prediction interval coverage (default 80)"},
-    {"from", OPT_FROM, "MONTH", "series, backtest: the store's bookings from this month"},
-    {"to", OPT_TO, "MONTH", "series, backtest: ... to this month (default: the last closed)"},
+    {"from", OPT_FROM, "MONTH", "series, backtest: the store's bookings from this month (the first)"},
+    {"to", OPT_TO, "MONTH", "series, backtest: ... to this month (default: the last won deal's)"},
     {"scenario", OPT_SCENARIO, "CAT", "cost: commit (default), best_case or pipeline lands"},
     {"format", 'f', "FMT", "table, csv, tsv, json, jsonl (default: table on a terminal, else csv)"},
     {"output", 'o', "FILE", "write the results to FILE (default: standard output)"},
@@ -916,7 +916,8 @@ static int forecast_series(const opts *o, int argc, char **argv)
 			stat_text(hi, sizeof hi, r.upper[k], 2, true);
 			stat_text(act, sizeof act, ntrain + k < s.n ? s.y[ntrain + k] : 0,
 			          2, ntrain + k < s.n);
-			const char *cells[5] = {name, f, lo, hi, act[0] ? act : NULL};
+			const char *cells[5] = {name, f, lo[0] ? lo : NULL, hi[0] ? hi : NULL,
+			                        act[0] ? act : NULL};
 			rc = cli_rows_add(&rows, cells);
 		}
 		status = cli_rows_end(&rows, rc == SPM_OK);
@@ -925,18 +926,18 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		fprintf(stderr, "%s: %s on %zu months%s%s\n", cli_progname(),
 		        spm_ts_method_name(r.method), ntrain, r.note[0] ? ": " : "", r.note);
 		if (holdout) {
+			size_t scored = (size_t)holdout < r.horizon ? (size_t)holdout : r.horizon;
 			spm_ts_accuracy a;
 			char mape[48], mase[48], rmse[48], bias[48];
-			spm_ts_accuracy_of(s.y, ntrain, to.period, s.y + ntrain, r.mean,
-			                   (size_t)holdout < r.horizon ? (size_t)holdout : r.horizon, &a,
-			                   &err);
+			spm_ts_accuracy_of(s.y, ntrain, to.period, s.y + ntrain, r.mean, scored, &a, &err);
 			stat_text(mape, sizeof mape, a.mape, 2, a.mape_defined);
 			stat_text(mase, sizeof mase, a.mase, 4, a.mase_defined);
 			stat_text(rmse, sizeof rmse, a.rmse, 2, true);
 			stat_text(bias, sizeof bias, a.me, 2, true);
 			fprintf(stderr,
-			        "%s: on the %ld months held out: MAPE %s%s, MASE %s, RMSE %s, bias %s\n",
-			        cli_progname(), holdout, mape[0] ? mape : "undefined (an actual is 0)",
+			        "%s: on %zu of the %ld months held out: MAPE %s%s, MASE %s, RMSE %s, "
+			        "bias %s\n",
+			        cli_progname(), scored, holdout, mape[0] ? mape : "undefined (an actual is 0)",
 			        mape[0] ? "%" : "", mase[0] ? mase : "undefined", rmse, bias);
 		}
 	}

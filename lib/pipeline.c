@@ -253,7 +253,7 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 		s->overdue_n++;
 		if ((rc = add(j, &s->overdue, amount)))
 			return rc;
-		return overdue_line(j, l, amount);
+		return j->shown.rep[i] ? overdue_line(j, l, amount) : SPM_OK;
 	}
 	const stage_default *sd = stage_of(j, l->stage);
 	int c = l->forecast_category ? spm_fc_category_parse(l->forecast_category) : -1;

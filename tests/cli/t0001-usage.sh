@@ -45,7 +45,7 @@ expect_status 0
 
 # Every column of every kind appears in the man page's KINDS AND COLUMNS, as an .It line.
 for kind in reps territories stages accounts products deals credits quotas activities survey fx \
-	assignments adjustments; do
+	assignments adjustments calls; do
 	spm-import --columns --format csv "$kind" | tail -n +2 | cut -d, -f1 >cols
 	sed -n "/^\.Ss $kind\$/,/^\.El/p" "$man" | sed -n 's/^\.It //p' >man-cols
 	run diff cols man-cols

@@ -82,6 +82,8 @@ D1293,r22,Qualification,2026-06-21,34779.15,USD
 D1174,r10,Qualification,2026-06-22,19618.71,USD
 D1291,r13,Qualification,2026-06-24,75582.79,USD" "$(cat out)"
 expect_err "spm-forecast: 5 overdue deals in 2026-Q2 as of 2026-06-30"
+run spm-forecast --period 2026-Q2 --as-of 2026-06-30 --team Enterprise overdue
+expect_eq "a team's overdue deals only" "D1200 D1174 D1291" "$(tail -n +2 out | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
 
 # A period to come: nothing closed or overdue yet, every open deal in its category.
 run spm-forecast --period 2026-Q3 --as-of 2026-05-01 --level company pipeline

@@ -26,7 +26,7 @@ tail -n +2 out | cut -d, -f2 >f2017
 expect_eq "seasonal naive repeats 2016, month by month (to the printed cent)" "12 0" \
 	"$(paste -d' ' y2016 f2017 | awk '{ n++; d = $1 - $2; if (d < 0) d = -d; if (d > 0.0051) bad++ } END { print n, bad + 0 }')"
 expect_eq "the held-out months named" "2017-01 2017-12" "$(sed -n '2p;13p' out | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
-expect_err_has "spm-forecast: on the 12 months held out: MAPE 24.52%, MASE "
+expect_err_has "spm-forecast: on 12 of the 12 months held out: MAPE 24.52%, MASE "
 
 # Closed forms on a small series written here: 10, 12, 14, 16 (a line).
 printf 'when,amount\n2026-01,10\n2026-02,12\n2026-03,14\n2026-04,16\n' >line.csv
@@ -44,6 +44,10 @@ expect_eq "linear, from standard input" "18.00" "$(sed -n 2p out | cut -d, -f2)"
 run spm-forecast --method snaive --horizon 1 series line.csv
 expect_status 0
 expect_err_has "naive"
+
+# A perfect fit's interval in JSON: numbers, and null where there is none.
+run spm-forecast --method linear --horizon 1 --format jsonl series line.csv
+expect_eq "JSON Lines" '{"period":"2026-05","forecast":18.00,"lower":18.00,"upper":18.00}' "$(cat out)"
 
 # Zeros: MAPE is undefined, not a division by zero.
 printf 'month,value\n2026-01,0\n2026-02,5\n2026-03,0\n2026-04,5\n2026-05,0\n' >zeros.csv
