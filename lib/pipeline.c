@@ -276,27 +276,37 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 	return add(j, &s->weighted, weighted);
 }
 
+/*
+ * Two reads: won deals up to the as-of day (closed and the run-rate's window), so that a
+ * cancellation after that day is not seen yet; open deals over the whole period.
+ */
 static int read_credits(job *j)
 {
 	spm_plan_credit rule = {
-	    .statuses = 1u << 0 | 1u << 1,
+	    .statuses = 1u << 1,
 	    .date = SPM_DATE_CLOSE,
 	    .roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT,
 	};
-	spm_date lo = j->q->period.first, hi = j->q->period.last;
+	spm_date lo = j->q->period.first;
 	if (j->window_from.days < lo.days)
 		lo = j->window_from;
-	if (j->q->as_of.days > hi.days)
-		hi = j->q->as_of;
 	spm_credit_query cq = {
 	    .rule = &rule,
 	    .first = lo,
-	    .last = hi,
+	    .last = j->q->as_of,
 	    .mode = j->mode,
 	    .any_order = true,
 	    .forecast_fields = true,
 	};
-	return spm_credits_ex(j->st, &cq, on_credit, j, j->err);
+	int rc = SPM_OK;
+	if (lo.days <= j->q->as_of.days)
+		rc = spm_credits_ex(j->st, &cq, on_credit, j, j->err);
+	rule.statuses = 1u << 0;
+	cq.first = j->q->period.first;
+	cq.last = j->q->period.last;
+	if (!rc)
+		rc = spm_credits_ex(j->st, &cq, on_credit, j, j->err);
+	return rc;
 }
 
 static int sums_add(job *j, sums *to, const sums *from)

@@ -7,7 +7,8 @@
  *   - deals credit their owner or their revenue split (spm/credit.h), so a deal counts once in
  *     every roll-up; amounts are converted into the report currency at the rate of the deal's
  *     close date (the latest rate known for a date still to come);
- *   - closed: won deals closed from the period's first day to the as-of day;
+ *   - closed: won deals closed from the period's first day to the as-of day (a cancellation is
+ *     seen when it is dated on or before the as-of day);
  *   - open deals expected to close from the as-of day to the period's last day, each in its
  *     forecast category: the deal's own, else its stage's, else pipeline; `closed` given to an
  *     open deal counts as commit;

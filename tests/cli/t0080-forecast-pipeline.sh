@@ -72,6 +72,15 @@ window=$(sed -e "s/'2026-01-01', '2026-03-31', '2026-03-15'/'2026-04-01', '2026-
 in45=$(echo "$window" | sqlite3 -batch "$SPM_DB")
 expect_eq "run-rate: closed plus 46 days at the 45-day rate" "$((closed + (in45 * 46 * 2 + 45) / 90))" "$(units "$(col run_rate)")"
 
+# A won deal cancelled after the as-of day still counted closed on that day (D1200 is won here).
+cp "$SPM_DB" cancelled.db
+sqlite3 cancelled.db "update deals set status = 'won', close_date = '2026-04-10', cancel_date = '2026-06-20' where deal_id = 'D1200'"
+expect_eq "closed as it stood on the day, cancelled later" \
+	"$(SPM_DB=cancelled.db spm-forecast --quiet --period 2026-Q2 --as-of 2026-05-15 --rep r07 pipeline | awk -F, '$2 == "r07" { print $6 }')" \
+	"$(cp "$SPM_DB" uncancelled.db; sqlite3 uncancelled.db "update deals set status = 'won', close_date = '2026-04-10' where deal_id = 'D1200'"; SPM_DB=uncancelled.db spm-forecast --quiet --period 2026-Q2 --as-of 2026-05-15 --rep r07 pipeline | awk -F, '$2 == "r07" { print $6 }')"
+expect_eq "and gone once the cancellation is dated" "0" \
+	"$(a=$(SPM_DB=cancelled.db spm-forecast --quiet --period 2026-Q2 --as-of 2026-06-25 --rep r07 pipeline | awk -F, '$2 == "r07" { print $6 * 100 }'); b=$(SPM_DB=uncancelled.db spm-forecast --quiet --period 2026-Q2 --as-of 2026-06-25 --rep r07 pipeline | awk -F, '$2 == "r07" { print $6 * 100 }'); awk -v a="$a" -v b="$b" 'BEGIN { print (b - a > 0) ? 0 : 1 }')"
+
 # Overdue deals, listed.
 run spm-forecast --period 2026-Q2 --as-of 2026-06-30 overdue
 expect_status 0
