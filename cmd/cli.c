@@ -447,3 +447,8 @@ int cli_plan_set_load(cli_plan_set *ps, int npaths, char **paths)
 	return SPM_EXIT_OK;
 }
 
+
+const char *cli_plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}

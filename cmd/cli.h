@@ -44,6 +44,9 @@ int cli_exit_code(int status);
 
 /* Prints "prog: <formatted error>" on stderr. */
 void cli_print_error(const spm_error *err);
+/* "s" for a count other than 1, else "": "%zu row%s" in messages. */
+const char *cli_plural(size_t n);
+
 /* Prints "prog: <message>" on stderr. */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a usage error and the hint to run --help; returns SPM_EXIT_USAGE. */

@@ -324,8 +324,8 @@ static int pipeline(const opts *o, bool overdue_only)
 			status = cli_write_rows(o->format, o->output, overdue_cols, NOVERDUE,
 			                        (const char *const *)list.cells, list.n);
 			if (!status && !o->quiet)
-				fprintf(stderr, "%s: %zu overdue deals in %s as of %s\n", cli_progname(),
-				        list.n, out.period, out.as_of);
+				fprintf(stderr, "%s: %zu overdue deal%s in %s as of %s\n",
+				        cli_progname(), list.n, cli_plural(list.n), out.period, out.as_of);
 		} else {
 			status = cli_library_error(rc, &err);
 		}
@@ -340,7 +340,8 @@ static int pipeline(const opts *o, bool overdue_only)
 		if (!status)
 			status = end;
 		if (!status && !o->quiet)
-			fprintf(stderr, "%s: %zu rows, %s as of %s\n", cli_progname(), out.n, out.period,
+			fprintf(stderr, "%s: %zu row%s, %s as of %s\n", cli_progname(), out.n,
+			        cli_plural(out.n), out.period,
 			        out.as_of);
 	}
 	spm_store_close(st);

@@ -449,7 +449,8 @@ static int allocate(const opts *o)
 			status = end;
 	}
 	if (!status && !o->quiet)
-		fprintf(stderr, "%s: %zu quota lines\n", cli_progname(), out.lines);
+		fprintf(stderr, "%s: %zu quota line%s\n", cli_progname(), out.lines,
+		        cli_plural(out.lines));
 	spm_store_close(st);
 	weights_free(&w);
 	return status;
@@ -648,7 +649,8 @@ static int attainment(const opts *o)
 			status = end;
 	}
 	if (!status && !o->quiet)
-		fprintf(stderr, "%s: %zu rows, %s to %s\n", cli_progname(), out.lines, name, day);
+		fprintf(stderr, "%s: %zu row%s, %s to %s\n", cli_progname(), out.lines,
+		        cli_plural(out.lines), name, day);
 done:
 	spm_store_close(st);
 	return status;
