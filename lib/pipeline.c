@@ -156,8 +156,9 @@ static int load_calls(job *j)
 		}
 		int k = strcmp(spm_stmt_text(q, 2, NULL), "commit") == 0 ? 0 : 1;
 		spm_money amount = {spm_stmt_int64(q, 3)};
-		const char *cur = spm_stmt_is_null(q, 4) ? NULL : spm_stmt_text(q, 4, NULL);
-		if (cur && strcmp(cur, j->currency) != 0 &&
+		/* a call without a currency is in the store's base currency (spm-import(1)) */
+		const char *cur = spm_stmt_is_null(q, 4) ? spm_fx_base(j->fx) : spm_stmt_text(q, 4, NULL);
+		if (strcmp(cur, j->currency) != 0 &&
 		    (rc = spm_fx_convert(j->fx, amount, cur, j->currency, j->q->period.last, j->mode,
 		                         &amount, j->err)))
 			break;

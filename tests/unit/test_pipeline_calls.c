@@ -1,7 +1,7 @@
 /*
- * Cases of the forecast pipeline that fail against spm/pipeline.h and spm-import(1) as written:
- * kept out of the build (not named test_*.c) until the library is fixed, then to be moved into
- * test_pipeline.c. Each case says what it feeds, what the contract expects and what comes back.
+ * Unit test of the forecast pipeline's calls on a store of their own: a call without a currency
+ * is in the store's base currency (spm-import(1)), and is converted like any other into the
+ * report's currency.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,9 +50,7 @@ static int call_row(void *ctx, const spm_pipeline_row *r)
 /*
  * In an EUR report both of a2's calls are 1.2 USD to the euro: the commit call, 12,000 USD, is
  * 10,000 EUR, and the best case one, 15,000 in the base currency (its currency left empty), is
- * 12,500 EUR. Got: "a2 commit 10000 best 15000 EUR": the call without a currency is taken to be
- * in the report's currency and is not converted (lib/pipeline.c, load_calls: only a non-NULL
- * currency different from the report's is converted).
+ * 12,500 EUR, not 15,000 taken as if it were in the report's currency.
  */
 static void test_call_without_currency_is_in_base(void **state)
 {
