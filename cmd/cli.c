@@ -379,6 +379,69 @@ int cli_library_error(int rc, spm_error *err)
 	return cli_exit_code(rc);
 }
 
+/* Whether `name` is a word of the space-separated list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *w = list; (w = strstr(w, name)); w += len)
+		if ((w == list || w[-1] == ' ') && (w[len] == ' ' || !w[len]))
+			return true;
+	return false;
+}
+
+int cli_check_options(const cli_command_help *helps, size_t n, const char *command,
+                      const char *const (*given)[2], size_t ngiven)
+{
+	for (size_t h = 0; h < n; h++) {
+		if (strcmp(helps[h].name, command) != 0)
+			continue;
+		for (size_t i = 0; i < ngiven; i++)
+			if (given[i][1] && !listed(helps[h].options, given[i][0]))
+				return cli_usage_error("%s: --%s is not one of its options", command,
+				                       given[i][0]);
+		return SPM_EXIT_OK;
+	}
+	return cli_usage_error("unknown command '%s'", command);
+}
+
+spm_date cli_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	spm_date d = {0};
+	gmtime_r(&now, &tm);
+	spm_date_from_ymd(&d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return d;
+}
+
+int cli_parse_levels(const char *text, unsigned *out)
+{
+	*out = 0;
+	if (!text) {
+		*out = 1u << SPM_LEVEL_REP;
+		return SPM_EXIT_OK;
+	}
+	if (strcmp(text, "all") == 0) {
+		*out = (1u << SPM_LEVEL_COUNT) - 1;
+		return SPM_EXIT_OK;
+	}
+	for (const char *p = text;;) {
+		const char *end = strchr(p, ',');
+		char word[32];
+		snprintf(word, sizeof word, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
+		int l = spm_level_parse(word);
+		if (l < 0)
+			return cli_usage_error("--level: expected rep, manager, team, territory, company "
+			                       "or all, not '%s'",
+			                       word);
+		*out |= 1u << l;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return SPM_EXIT_OK;
+}
+
 bool cli_print_command_help(const cli_command_help *helps, size_t n, const cli_option *options,
                             const char *after, const char *command)
 {
@@ -393,15 +456,9 @@ bool cli_print_command_help(const cli_command_help *helps, size_t n, const cli_o
 		size_t k = 0;
 		if (!opts)
 			return false;
-		for (size_t o = 0; options[o].name; o++) {
-			size_t len = strlen(options[o].name);
-			bool wanted = strcmp(options[o].name, "help") == 0;
-			for (const char *w = h->options; !wanted && (w = strstr(w, options[o].name));
-			     w += len)
-				wanted = (w == h->options || w[-1] == ' ') && (w[len] == ' ' || !w[len]);
-			if (wanted)
+		for (size_t o = 0; options[o].name; o++)
+			if (strcmp(options[o].name, "help") == 0 || listed(h->options, options[o].name))
 				opts[k++] = options[o];
-		}
 		cli_print_help(stdout, h->usage, h->about, opts, after);
 		free(opts);
 		return true;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "spm/error.h"
+#include "spm/org.h"
 #include "spm/period.h"
 #include "spm/run.h"
 #include "spm/store.h"
@@ -126,6 +127,23 @@ typedef struct cli_command_help {
 	const char *name, *usage, *about;
 	const char *options; /* the long names of its options, space-separated */
 } cli_command_help;
+
+/*
+ * Checks that every option given (given[i][1] not NULL; given[i][0] its long name) is one of the
+ * command's in helps[0..n-1]: SPM_EXIT_OK, or a usage error naming the first that is not ("COMMAND:
+ * --NAME is not one of its options") or the unknown command.
+ */
+int cli_check_options(const cli_command_help *helps, size_t n, const char *command,
+                      const char *const (*given)[2], size_t ngiven);
+
+/* Today, by the clock, in UTC. */
+spm_date cli_today(void);
+
+/*
+ * --level: a comma list of rep, manager, team, territory, company, or all, as bits 1 << level;
+ * NULL gives rep only. Returns an exit status, with the message printed.
+ */
+int cli_parse_levels(const char *text, unsigned *out);
 
 /*
  * Prints the help of `command` from helps[0..n-1], with its options taken from `options` (and

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -142,53 +141,15 @@ static int parse_count(const char *option, const char *text, long lo, long hi, l
 	return SPM_EXIT_OK;
 }
 
-static spm_date today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	spm_date d = {0};
-	gmtime_r(&now, &tm);
-	spm_date_from_ymd(&d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	return d;
-}
-
 static int parse_as_of(const char *text, spm_date *out)
 {
 	spm_error err;
 	if (!text) {
-		*out = today();
+		*out = cli_today();
 		return SPM_EXIT_OK;
 	}
 	if (spm_date_parse(out, text, strlen(text), NULL, &err))
 		return cli_usage_error("--as-of: %s", err.message);
-	return SPM_EXIT_OK;
-}
-
-static int parse_levels(const char *text, unsigned *out)
-{
-	*out = 0;
-	if (!text) {
-		*out = 1u << SPM_LEVEL_REP;
-		return SPM_EXIT_OK;
-	}
-	if (strcmp(text, "all") == 0) {
-		*out = (1u << SPM_LEVEL_COUNT) - 1;
-		return SPM_EXIT_OK;
-	}
-	for (const char *p = text;;) {
-		const char *end = strchr(p, ',');
-		char word[32];
-		snprintf(word, sizeof word, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
-		int l = spm_level_parse(word);
-		if (l < 0)
-			return cli_usage_error("--level: expected rep, manager, team, territory, company "
-			                       "or all, not '%s'",
-			                       word);
-		*out |= 1u << l;
-		if (!end)
-			break;
-		p = end + 1;
-	}
 	return SPM_EXIT_OK;
 }
 
@@ -301,7 +262,7 @@ static int pipeline(const opts *o, bool overdue_only)
 	long window = 0;
 	int status;
 
-	if ((status = parse_as_of(o->as_of, &q.as_of)) || (status = parse_levels(o->level, &q.levels)) ||
+	if ((status = parse_as_of(o->as_of, &q.as_of)) || (status = cli_parse_levels(o->level, &q.levels)) ||
 	    (o->window && (status = parse_count("window", o->window, 1, 3660, &window))))
 		return status;
 	q.window = (int)window;
@@ -432,7 +393,7 @@ static int accuracy(const opts *o)
 	cli_rows rows;
 	int status;
 	if ((status = parse_as_of(o->as_of, &to)) ||
-	    (o->level && (status = parse_levels(o->level, &levels))))
+	    (o->level && (status = cli_parse_levels(o->level, &levels))))
 		return status;
 	if (!(status = cli_open_period("accuracy", o->db, SPM_STORE_READONLY, o->period, &st,
 	                               &period)) &&
@@ -1014,7 +975,7 @@ static int backtest(const opts *o, int argc, char **argv)
 
 static int check_options(const char *command, const opts *o)
 {
-	const char *given[][2] = {
+	const char *const given[][2] = {
 	    {"period", o->period},     {"as-of", o->as_of},     {"level", o->level},
 	    {"team", o->team},         {"territory", o->territory}, {"rep", o->rep},
 	    {"window", o->window},     {"currency", o->currency}, {"method", o->method},
@@ -1022,23 +983,8 @@ static int check_options(const char *command, const opts *o)
 	    {"interval", o->interval}, {"from", o->from},       {"to", o->to},
 	    {"scenario", o->scenario},
 	};
-	for (size_t h = 0; h < sizeof command_helps / sizeof command_helps[0]; h++) {
-		if (strcmp(command_helps[h].name, command) != 0)
-			continue;
-		for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
-			const char *name = given[i][0], *list = command_helps[h].options;
-			size_t len = strlen(name);
-			bool takes = false;
-			if (!given[i][1])
-				continue;
-			for (const char *w = list; !takes && (w = strstr(w, name)); w += len)
-				takes = (w == list || w[-1] == ' ') && (w[len] == ' ' || !w[len]);
-			if (!takes)
-				return cli_usage_error("%s: --%s is not one of its options", command, name);
-		}
-		return SPM_EXIT_OK;
-	}
-	return cli_usage_error("unknown command '%s'", command);
+	return cli_check_options(command_helps, sizeof command_helps / sizeof command_helps[0],
+	                         command, given, sizeof given / sizeof given[0]);
 }
 
 int main(int argc, char **argv)

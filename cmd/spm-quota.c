@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -534,45 +533,6 @@ static int parse_date_option(const char *option, const char *text, spm_date *out
 	return SPM_EXIT_OK;
 }
 
-static spm_date today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	spm_date d = {0};
-	gmtime_r(&now, &tm);
-	spm_date_from_ymd(&d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	return d;
-}
-
-/* --level: a comma list of levels, or all. */
-static int parse_levels(const char *text, unsigned *out)
-{
-	*out = 0;
-	if (!text) {
-		*out = 1u << SPM_LEVEL_REP;
-		return SPM_EXIT_OK;
-	}
-	if (strcmp(text, "all") == 0) {
-		*out = (1u << SPM_LEVEL_COUNT) - 1;
-		return SPM_EXIT_OK;
-	}
-	for (const char *p = text;;) {
-		const char *end = strchr(p, ',');
-		char word[32];
-		snprintf(word, sizeof word, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
-		int l = spm_level_parse(word);
-		if (l < 0)
-			return cli_usage_error("--level: expected rep, manager, team, territory, company "
-			                       "or all, not '%s'",
-			                       word);
-		*out |= 1u << l;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return SPM_EXIT_OK;
-}
-
 /* --to-date: month, quarter and year spans holding the as-of day. */
 static int add_to_date(const char *text, spm_attainment_query *q, const char **names,
                        const spm_fiscal *fiscal)
@@ -608,7 +568,7 @@ static int attainment(const opts *o)
 	spm_error err = {0};
 	int status, i;
 
-	if ((status = parse_levels(o->level, &q.levels)))
+	if ((status = cli_parse_levels(o->level, &q.levels)))
 		return status;
 	if (o->pacing) {
 		if ((i = word_index("pacing", o->pacing, pacings)) < 0)
@@ -623,7 +583,7 @@ static int attainment(const opts *o)
 	char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
 	spm_period_format(name, sizeof name, &q.spans[0]);
 	if (!o->as_of) {
-		q.as_of = today();
+		q.as_of = cli_today();
 		if (q.as_of.days > q.spans[0].last.days)
 			q.as_of = q.spans[0].last;
 	}
@@ -732,7 +692,7 @@ static int capacity(const opts *o)
 /* Options given that the command does not take: a usage error naming the first. */
 static int check_options(const char *command, const opts *o)
 {
-	const char *given[][2] = {
+	const char *const given[][2] = {
 	    {"total", o->total},         {"by", o->by},
 	    {"method", o->method},       {"history", o->history},
 	    {"attribute", o->attribute}, {"weights", o->weights},
@@ -745,23 +705,8 @@ static int check_options(const char *command, const opts *o)
 	    {"rep", o->rep},             {"productivity", o->productivity},
 	    {"target", o->target},
 	};
-	for (size_t h = 0; h < sizeof command_helps / sizeof command_helps[0]; h++) {
-		if (strcmp(command_helps[h].name, command) != 0)
-			continue;
-		for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
-			const char *name = given[i][0], *list = command_helps[h].options;
-			size_t len = strlen(name);
-			bool takes = false;
-			if (!given[i][1])
-				continue;
-			for (const char *w = list; !takes && (w = strstr(w, name)); w += len)
-				takes = (w == list || w[-1] == ' ') && (w[len] == ' ' || !w[len]);
-			if (!takes)
-				return cli_usage_error("%s: --%s is not one of its options", command, name);
-		}
-		return SPM_EXIT_OK;
-	}
-	return cli_usage_error("unknown command '%s'", command);
+	return cli_check_options(command_helps, sizeof command_helps / sizeof command_helps[0],
+	                         command, given, sizeof given / sizeof given[0]);
 }
 
 int main(int argc, char **argv)
