@@ -47,7 +47,7 @@ static const cli_option options[] = {
     {"method", OPT_METHOD, "M", "series: naive, snaive, drift, mean, linear, linear-seasonal,"},
     {"horizon", OPT_HORIZON, "N", "series: months ahead (default 12, or --holdout's N)"},
     {"holdout", OPT_HOLDOUT, "N", "series, backtest: hold out the last N months and score them"},
-    {"season", OPT_SEASON, "M", "series, backtest: the seasonal period (default 12)"},
+    {"season", OPT_SEASON, "M", "series, backtest: the seasonal period (default 12; weeks 52)"},
     {"interval", OPT_INTERVAL, "PCT", "series: prediction interval coverage (default 80)"},
     {"from", OPT_FROM, "MONTH", "series, backtest: the store's bookings from this month (the first)"},
     {"to", OPT_TO, "MONTH", "series, backtest: ... to this month (default: the last won deal's)"},
@@ -77,8 +77,9 @@ static const char about[] =
     "               and manager the mean error and bias (who sandbags, who is optimistic)\n"
     "  cost PLAN... what the plans pay for --period if the forecast lands, against what\n"
     "               they pay as things stand: the commission cost of the forecast\n"
-    "  series       a monthly series forecast: period, forecast, lower, upper; FILE is a\n"
-    "               two-column CSV (month YYYY-MM, value), else the store's won bookings\n"
+    "  series       a monthly or weekly series forecast: period, forecast, lower, upper;\n"
+    "               FILE is a two-column CSV (month YYYY-MM or week YYYY-Www, value), else\n"
+    "               the store's won bookings per month\n"
     "  backtest     every method on the last --holdout months: MAPE, MASE, RMSE, bias";
 static const char after[] =
     "'spm-forecast COMMAND --help' shows one command's options.\n"
@@ -110,9 +111,10 @@ static const cli_command_help command_helps[] = {
      "engine that pays: nothing is kept.",
      "db period as-of scenario format output quiet"},
     {"series", "[options] series [FILE|-]",
-     "Forecast a monthly series: FILE (or standard input) is a CSV of two columns, a month\n"
-     "(YYYY-MM) and a value, the header's names free; without FILE, the store's won bookings\n"
-     "per month. With --holdout N the last N months are held out and scored.",
+     "Forecast a monthly or weekly series: FILE (or standard input) is a CSV of two\n"
+     "columns, a month (YYYY-MM) or an ISO week (YYYY-Www) and a value, the header's names\n"
+     "free; without FILE, the store's won bookings per month. With --holdout N the last N\n"
+     "steps are held out and scored.",
      "db method horizon holdout season interval from to currency level format output quiet"},
     {"backtest", "[options] backtest [FILE|-]",
      "Every method fitted on all but the last --holdout months (default 12) and scored on\n"
@@ -489,41 +491,85 @@ static int cost(const opts *o, int nplans, char **paths)
 
 /* ---- series --------------------------------------------------------------------------------- */
 
+/* A series of months, or of ISO weeks (weekly): each step named by its first day. */
 typedef struct series {
 	double *y;
-	spm_period *months;
+	spm_date *firsts;
 	size_t n, cap;
+	bool weekly;
 } series;
+
+/* The step after `first`: the next month or week. */
+static spm_date step_next(const series *s, spm_date first)
+{
+	return s->weekly ? spm_date_add_days(first, 7) : spm_date_add_months(first, 1);
+}
+
+/* A step's name: 2026-03, or 2026-W09. */
+static void step_name(const series *s, spm_date first, char *buf, size_t size)
+{
+	int y, m;
+	if (s->weekly)
+		spm_date_iso_week(first, &y, &m);
+	else
+		spm_date_to_ymd(first, &y, &m, NULL);
+	snprintf(buf, size, s->weekly ? "%04d-W%02d" : "%04d-%02d", y, m);
+}
+
+/* A month (YYYY-MM) or an ISO week (YYYY-Www): its first day, and which it is. */
+static bool step_parse(const char *t, size_t n, spm_date *first, bool *weekly)
+{
+	spm_period p;
+	int y, w;
+	char tail;
+	char buf[16];
+	if (n < sizeof buf && n >= 7 && (t[5] == 'W' || t[5] == 'w')) {
+		memcpy(buf, t, n);
+		buf[n] = '\0';
+		buf[5] = 'W';
+		if (n != 8 || sscanf(buf, "%4d-W%2d%c", &y, &w, &tail) != 2 ||
+		    spm_date_from_iso_week(first, y, w) != SPM_OK)
+			return false;
+		*weekly = true;
+		return true;
+	}
+	if (spm_period_parse(&p, t, n, NULL, NULL) || p.kind != SPM_PERIOD_MONTH)
+		return false;
+	*first = p.first;
+	*weekly = false;
+	return true;
+}
 
 static void series_free(series *s)
 {
 	free(s->y);
-	free(s->months);
+	free(s->firsts);
 }
 
-static int series_add(series *s, const spm_period *month, double v)
+static int series_add(series *s, spm_date first, double v)
 {
 	if (s->n == s->cap) {
 		size_t n = s->cap ? 2 * s->cap : 64;
 		double *y = realloc(s->y, n * sizeof *y);
-		spm_period *m = y ? realloc(s->months, n * sizeof *m) : NULL;
+		spm_date *m = y ? realloc(s->firsts, n * sizeof *m) : NULL;
 		if (y)
 			s->y = y;
 		if (!m) {
 			cli_errorf("out of memory");
 			return SPM_EXIT_NOMEM;
 		}
-		s->months = m;
+		s->firsts = m;
 		s->cap = n;
 	}
-	s->months[s->n] = *month;
+	s->firsts[s->n] = first;
 	s->y[s->n++] = v;
 	return SPM_EXIT_OK;
 }
 
 /*
- * A two-column series: the first column a month (YYYY-MM), the second a value (a plain decimal,
- * `-` allowed); header names free; months consecutive, without gaps or repeats.
+ * A two-column series: the first column a month (YYYY-MM) or an ISO week (YYYY-Www), the second
+ * a value (a plain decimal, `-` allowed); header names free; all months or all weeks, consecutive,
+ * without gaps or repeats.
  */
 static int series_read(series *s, const char *path)
 {
@@ -544,7 +590,8 @@ static int series_read(series *s, const char *path)
 	if ((rc = spm_reader_open(&r, name, fp, &ro, &err)))
 		status = cli_library_error(rc, &err);
 	while (!status && (rc = spm_reader_next(r, &rec, &err)) == 1) {
-		spm_period month;
+		spm_date first;
+		bool weekly;
 		const char *const *names;
 		size_t nn = spm_reader_names(r, &names);
 		if (rec.nfields < 2) {
@@ -558,34 +605,38 @@ static int series_read(series *s, const char *path)
 		char *end;
 		errno = 0;
 		double value = strtod(v->value, &end);
-		if (spm_period_parse(&month, m->value, m->len, NULL, &err) ||
-		    month.kind != SPM_PERIOD_MONTH) {
-			cli_errorf("%s:%ld: column '%s': not a month (YYYY-MM): '%s'", name, rec.line,
-			           mcol, m->value);
+		if (!step_parse(m->value, m->len, &first, &weekly) ||
+		    (s->n && weekly != s->weekly)) {
+			cli_errorf("%s:%ld: column '%s': not a %s: '%s'", name, rec.line, mcol,
+			           !s->n         ? "month (YYYY-MM) or week (YYYY-Www)"
+			           : s->weekly ? "week (YYYY-Www), as the first row"
+			                       : "month (YYYY-MM), as the first row",
+			           m->value);
 			status = SPM_EXIT_DATA;
 		} else if (!v->len || *end || errno || !isfinite(value)) {
 			cli_errorf("%s:%ld: column '%s': not a number: '%s'", name, rec.line, vcol,
 			           v->value);
 			status = SPM_EXIT_DATA;
 		} else if (s->n) {
-			spm_period next;
-			char want[SPM_PERIOD_BUFSZ];
-			spm_period_shift(&next, &s->months[s->n - 1], 1);
-			spm_period_format(want, sizeof want, &next);
-			if (month.first.days != next.first.days) {
-				cli_errorf("%s:%ld: column '%s': expected %s after the month before, not "
+			char want[16];
+			spm_date next = step_next(s, s->firsts[s->n - 1]);
+			step_name(s, next, want, sizeof want);
+			if (first.days != next.days) {
+				cli_errorf("%s:%ld: column '%s': expected %s after the %s before, not "
 				           "'%s'",
-				           name, rec.line, mcol, want, m->value);
+				           name, rec.line, mcol, want, s->weekly ? "week" : "month",
+				           m->value);
 				status = SPM_EXIT_DATA;
 			}
 		}
+		s->weekly = weekly;
 		if (!status)
-			status = series_add(s, &month, value);
+			status = series_add(s, first, value);
 	}
 	if (!status && rc < 0)
 		status = cli_library_error(rc, &err);
 	if (!status && s->n == 0) {
-		cli_errorf("%s: no months in the series", name);
+		cli_errorf("%s: no months or weeks in the series", name);
 		status = SPM_EXIT_DATA;
 	}
 	spm_reader_close(r);
@@ -641,10 +692,10 @@ static int series_store(series *s, const opts *o)
 			if (rc) {
 				status = cli_library_error(rc, &err);
 			} else {
-				spm_period m = from;
+				spm_date m = from.first;
 				for (size_t k = 0; k < n && !status; k++) {
-					status = series_add(s, &m, (double)v[k].units / 10000.0);
-					spm_period_shift(&m, &m, 1);
+					status = series_add(s, m, (double)v[k].units / 10000.0);
+					m = spm_date_add_months(m, 1);
 				}
 			}
 			free(v);
@@ -855,9 +906,12 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		series_free(&s);
 		return status;
 	}
+	const char *unit = s.weekly ? "weeks" : "months";
+	if (!o->season && s.weekly)
+		to.period = 52;
 	if ((size_t)holdout >= s.n) {
 		series_free(&s);
-		return cli_usage_error("--holdout %ld: the series has %zu months", holdout, s.n);
+		return cli_usage_error("--holdout %ld: the series has %zu %s", holdout, s.n, unit);
 	}
 	size_t ntrain = s.n - (size_t)holdout;
 	int rc = spm_ts_forecast(s.y, ntrain, (spm_ts_method)m, (size_t)horizon, &to, &r, &err);
@@ -868,11 +922,11 @@ static int forecast_series(const opts *o, int argc, char **argv)
 	cli_rows rows;
 	size_t ncols = holdout ? 5 : 4;
 	if ((status = cli_rows_begin(&rows, o->format, o->output, series_cols, ncols)) == 0) {
-		spm_period month = s.months[ntrain - 1];
+		spm_date step = s.firsts[ntrain - 1];
 		for (size_t k = 0; k < r.horizon && !rc; k++) {
-			char name[SPM_PERIOD_BUFSZ], f[48], lo[48], hi[48], act[48];
-			spm_period_shift(&month, &month, 1);
-			spm_period_format(name, sizeof name, &month);
+			char name[16], f[48], lo[48], hi[48], act[48];
+			step = step_next(&s, step);
+			step_name(&s, step, name, sizeof name);
 			stat_text(f, sizeof f, r.mean[k], 2, true);
 			stat_text(lo, sizeof lo, r.lower[k], 2, true);
 			stat_text(hi, sizeof hi, r.upper[k], 2, true);
@@ -885,8 +939,8 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		status = cli_rows_end(&rows, rc == SPM_OK);
 	}
 	if (!status && !o->quiet) {
-		fprintf(stderr, "%s: %s on %zu months%s%s\n", cli_progname(),
-		        spm_ts_method_name(r.method), ntrain, r.note[0] ? ": " : "", r.note);
+		fprintf(stderr, "%s: %s on %zu %s%s%s\n", cli_progname(),
+		        spm_ts_method_name(r.method), ntrain, unit, r.note[0] ? ": " : "", r.note);
 		if (holdout) {
 			size_t scored = (size_t)holdout < r.horizon ? (size_t)holdout : r.horizon;
 			spm_ts_accuracy a;
@@ -897,9 +951,9 @@ static int forecast_series(const opts *o, int argc, char **argv)
 			stat_text(rmse, sizeof rmse, a.rmse, 2, true);
 			stat_text(bias, sizeof bias, a.me, 2, true);
 			fprintf(stderr,
-			        "%s: on %zu of the %ld months held out: MAPE %s%s, MASE %s, RMSE %s, "
+			        "%s: on %zu of the %ld %s held out: MAPE %s%s, MASE %s, RMSE %s, "
 			        "bias %s\n",
-			        cli_progname(), scored, holdout, mape[0] ? mape : "undefined (an actual is 0)",
+			        cli_progname(), scored, holdout, unit, mape[0] ? mape : "undefined (an actual is 0)",
 			        mape[0] ? "%" : "", mase[0] ? mase : "undefined", rmse, bias);
 		}
 	}
@@ -929,9 +983,12 @@ static int backtest(const opts *o, int argc, char **argv)
 		series_free(&s);
 		return status;
 	}
+	if (!o->season && s.weekly)
+		to.period = 52;
 	if ((size_t)holdout >= s.n) {
 		series_free(&s);
-		return cli_usage_error("--holdout %ld: the series has %zu months", holdout, s.n);
+		return cli_usage_error("--holdout %ld: the series has %zu %s", holdout, s.n,
+		                       s.weekly ? "weeks" : "months");
 	}
 	size_t ntrain = s.n - (size_t)holdout;
 	cli_rows rows;
@@ -965,8 +1022,8 @@ static int backtest(const opts *o, int argc, char **argv)
 		status = cli_rows_end(&rows, rc == SPM_OK);
 	}
 	if (!status && !o->quiet)
-		fprintf(stderr, "%s: every method on %zu months, scored on the last %ld\n",
-		        cli_progname(), ntrain, holdout);
+		fprintf(stderr, "%s: every method on %zu %s, scored on the last %ld\n",
+		        cli_progname(), ntrain, s.weekly ? "weeks" : "months", holdout);
 	series_free(&s);
 	return status;
 }

@@ -57,6 +57,15 @@ size_t spm_date_format(char *buf, size_t size, spm_date d);
  * outside years 1..9999 is not a date spm can store, so callers check it where that matters.
  */
 
+/*
+ * ISO 8601 weeks: a week runs Monday to Sunday and belongs to the year of its Thursday, so week 1
+ * holds 4 January; a year has 52 or 53 weeks. spm_date_iso_week gives d's week; the other, the
+ * Monday of a year's week (SPM_EDATA for a week the year does not have, or a year outside
+ * 1..9999).
+ */
+void spm_date_iso_week(spm_date d, int *year, int *week);
+int spm_date_from_iso_week(spm_date *monday, int year, int week);
+
 /* d plus n days (n may be negative). */
 spm_date spm_date_add_days(spm_date d, int32_t n);
 

@@ -49,6 +49,27 @@ expect_err_has "naive"
 run spm-forecast --method linear --horizon 1 --format jsonl series line.csv
 expect_eq "JSON Lines" '{"period":"2026-05","forecast":18.00,"lower":18.00,"upper":18.00}' "$(cat out)"
 
+# Weekly series: ISO weeks, across a year of 53 weeks; the season is 52 weeks unless given.
+printf 'week,value\n2020-W51,1\n2020-W52,2\n2020-W53,3\n2021-W01,4\n2021-w02,5\n' >weeks.csv
+run spm-forecast --method naive --horizon 2 series weeks.csv
+expect_status 0
+expect_eq "the weeks after 2021-W02" "2021-W03,5.00 2021-W04,5.00" "$(tail -n +2 out | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+awk 'BEGIN { print "week,value"; for (k = 0; k < 110; k++) { w = k % 52; printf "%d-W%02d,%d\n", 2023 + int(k / 52), w + 1, 100 + w } }' >season.csv
+run spm-forecast --method snaive --horizon 1 series season.csv
+expect_eq "seasonal naive: 52 weeks back" "2025-W07,106.00" "$(sed -n 2p out | cut -d, -f1,2)"
+printf 'week,value\n2021-W01,1\n2021-W03,2\n' >wgap.csv
+run spm-forecast series wgap.csv
+expect_status 65
+expect_err "spm-forecast: wgap.csv:3: column 'week': expected 2021-W02 after the week before, not '2021-W03'"
+printf 'when,value\n2021-W01,1\n2021-02,2\n' >mixed.csv
+run spm-forecast series mixed.csv
+expect_status 65
+expect_err "spm-forecast: mixed.csv:3: column 'when': not a week (YYYY-Www), as the first row: '2021-02'"
+printf 'week,value\n2021-W53,1\n' >w53.csv
+run spm-forecast series w53.csv
+expect_status 65
+expect_err "spm-forecast: w53.csv:2: column 'week': not a month (YYYY-MM) or week (YYYY-Www): '2021-W53'"
+
 # Zeros: MAPE is undefined, not a division by zero.
 printf 'month,value\n2026-01,0\n2026-02,5\n2026-03,0\n2026-04,5\n2026-05,0\n' >zeros.csv
 run spm-forecast --holdout 2 --method naive series zeros.csv
@@ -102,11 +123,11 @@ expect_err "spm-forecast: nan.csv:3: column 'value': not a number: 'lots'"
 printf 'month,value\n2026-13,1\n' >month.csv
 run spm-forecast series month.csv
 expect_status 65
-expect_err "spm-forecast: month.csv:2: column 'month': not a month (YYYY-MM): '2026-13'"
+expect_err "spm-forecast: month.csv:2: column 'month': not a month (YYYY-MM) or week (YYYY-Www): '2026-13'"
 printf 'month,value\n' >empty.csv
 run spm-forecast series empty.csv
 expect_status 65
-expect_err "spm-forecast: empty.csv: no months in the series"
+expect_err "spm-forecast: empty.csv: no months or weeks in the series"
 : >nothing.csv
 run spm-forecast series nothing.csv
 expect_status 65

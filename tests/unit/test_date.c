@@ -467,6 +467,42 @@ static void test_layout_check(void **state)
 	assert_int_equal(spm_date_layout_check("%Y-%m-%d", NULL), SPM_OK);
 }
 
+/* ISO weeks, against dates checked on a calendar. */
+static void check_week(int y, int m, int d, int wy, int ww)
+{
+	spm_date day;
+	int year, week;
+	assert_int_equal(spm_date_from_ymd(&day, y, m, d), SPM_OK);
+	spm_date_iso_week(day, &year, &week);
+	assert_int_equal(year, wy);
+	assert_int_equal(week, ww);
+}
+
+static void test_iso_weeks(void **state)
+{
+	(void)state;
+	check_week(2026, 1, 1, 2026, 1);   /* a Thursday: week 1 of its own year */
+	check_week(2025, 12, 29, 2026, 1); /* the Monday of that week, in the year before */
+	check_week(2021, 1, 3, 2020, 53);  /* a Sunday of 2020's 53rd week */
+	check_week(2021, 1, 4, 2021, 1);
+	check_week(2024, 12, 30, 2025, 1);
+	check_week(2026, 12, 31, 2026, 53); /* 2026 starts on a Thursday: 53 weeks */
+	check_week(1970, 1, 1, 1970, 1);
+	check_week(1969, 12, 29, 1970, 1);
+	check_week(1969, 12, 28, 1969, 52);
+
+	spm_date monday, want;
+	assert_int_equal(spm_date_from_iso_week(&monday, 2026, 1), SPM_OK);
+	assert_int_equal(spm_date_from_ymd(&want, 2025, 12, 29), SPM_OK);
+	assert_int_equal(monday.days, want.days);
+	assert_int_equal(spm_date_from_iso_week(&monday, 2020, 53), SPM_OK);
+	assert_int_equal(spm_date_from_ymd(&want, 2020, 12, 28), SPM_OK);
+	assert_int_equal(monday.days, want.days);
+	assert_int_equal(spm_date_from_iso_week(&monday, 2021, 53), SPM_EDATA); /* 52 weeks */
+	assert_int_equal(spm_date_from_iso_week(&monday, 2026, 0), SPM_EDATA);
+	assert_int_equal(spm_date_from_iso_week(&monday, 0, 1), SPM_EDATA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +520,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_layouts),
 	    cmocka_unit_test(test_parse_layout_errors),
 	    cmocka_unit_test(test_layout_check),
+	    cmocka_unit_test(test_iso_weeks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
