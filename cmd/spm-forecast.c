@@ -590,8 +590,8 @@ static int series_read(series *s, const char *path)
 	if ((rc = spm_reader_open(&r, name, fp, &ro, &err)))
 		status = cli_library_error(rc, &err);
 	while (!status && (rc = spm_reader_next(r, &rec, &err)) == 1) {
-		spm_date first;
-		bool weekly;
+		spm_date first = {0};
+		bool weekly = s->weekly;
 		const char *const *names;
 		size_t nn = spm_reader_names(r, &names);
 		if (rec.nfields < 2) {
@@ -629,9 +629,10 @@ static int series_read(series *s, const char *path)
 				status = SPM_EXIT_DATA;
 			}
 		}
-		s->weekly = weekly;
-		if (!status)
+		if (!status) {
+			s->weekly = weekly;
 			status = series_add(s, first, value);
+		}
 	}
 	if (!status && rc < 0)
 		status = cli_library_error(rc, &err);
