@@ -45,8 +45,8 @@ static const cli_option options[] = {
     {"window", OPT_WINDOW, "DAYS", "pipeline: the run-rate's window (default 90)"},
     {"currency", OPT_CURRENCY, "CUR", "the currency of amounts (default: the store's base)"},
     {"method", OPT_METHOD, "M", "series: naive, snaive, drift, mean, linear, linear-seasonal,"},
-    {"horizon", OPT_HORIZON, "N", "series: months ahead (default 12, or --holdout's N)"},
-    {"holdout", OPT_HOLDOUT, "N", "series, backtest: hold out the last N months and score them"},
+    {"horizon", OPT_HORIZON, "N", "series: months (or weeks) ahead (default 12, or --holdout's N)"},
+    {"holdout", OPT_HOLDOUT, "N", "series, backtest: hold out the last N months (or weeks), score them"},
     {"season", OPT_SEASON, "M", "series, backtest: the seasonal period (default 12; weeks 52)"},
     {"interval", OPT_INTERVAL, "PCT", "series: prediction interval coverage (default 80)"},
     {"from", OPT_FROM, "MONTH", "series, backtest: the store's bookings from this month (the first)"},
@@ -80,7 +80,8 @@ static const char about[] =
     "  series       a monthly or weekly series forecast: period, forecast, lower, upper;\n"
     "               FILE is a two-column CSV (month YYYY-MM or week YYYY-Www, value), else\n"
     "               the store's won bookings per month\n"
-    "  backtest     every method on the last --holdout months: MAPE, MASE, RMSE, bias";
+    "  backtest     every method on the last --holdout months or weeks: MAPE, MASE, RMSE,\n"
+    "               bias";
 static const char after[] =
     "'spm-forecast COMMAND --help' shows one command's options.\n"
     "Exit status: 0 success, 64 usage, 65 bad input data, 70 store error, 74 input/output\n"

@@ -75,9 +75,9 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 		return SPM_OK;
 	spm_money amount = l->amount;
 	int rc;
-	if (l->currency && strcmp(l->currency, j->currency) != 0 &&
-	    (rc = spm_fx_convert(j->fx, amount, l->currency, j->currency, l->date, j->mode, &amount,
-	                         j->err)))
+	/* a deal without a currency is in the report's; spm_fx_convert keeps a same currency */
+	if ((rc = spm_fx_convert(j->fx, amount, l->currency ? l->currency : j->currency, j->currency,
+	                         l->date, j->mode, &amount, j->err)))
 		return rc;
 	bool revenue = l->role == SPM_ROLE_OWNER || l->role == SPM_ROLE_SPLIT;
 	for (size_t s = 0; s < j->q->nspans; s++) {

@@ -231,9 +231,9 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 		return SPM_OK;
 	spm_money amount = l->amount;
 	int rc;
-	if (l->currency && strcmp(l->currency, j->currency) != 0 &&
-	    (rc = spm_fx_convert(j->fx, amount, l->currency, j->currency, l->date, j->mode, &amount,
-	                         j->err)))
+	/* a deal without a currency is in the report's; spm_fx_convert keeps a same currency */
+	if ((rc = spm_fx_convert(j->fx, amount, l->currency ? l->currency : j->currency, j->currency,
+	                         l->date, j->mode, &amount, j->err)))
 		return rc;
 	sums *s = &j->rep[i];
 	const spm_period *p = &j->q->period;
@@ -478,9 +478,8 @@ static int on_booking(void *ctx, const spm_credit_line *l)
 	if (k < 0 || (size_t)k >= m->n)
 		return SPM_OK;
 	spm_money amount = l->amount;
-	if (l->currency && strcmp(l->currency, m->currency) != 0 &&
-	    (rc = spm_fx_convert(m->fx, amount, l->currency, m->currency, l->date, SPM_ROUND_HALF_UP,
-	                         &amount, m->err)))
+	if ((rc = spm_fx_convert(m->fx, amount, l->currency ? l->currency : m->currency, m->currency,
+	                         l->date, SPM_ROUND_HALF_UP, &amount, m->err)))
 		return rc;
 	spm_money *at = &m->out[k];
 	if (m->org) {

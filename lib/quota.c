@@ -393,9 +393,8 @@ static int on_booking(void *ctx, const spm_credit_line *l)
 	alloc_job *j = ctx;
 	spm_money amount = l->amount;
 	int rc;
-	if (l->currency && strcmp(l->currency, j->currency) != 0 &&
-	    (rc = spm_fx_convert(j->fx, amount, l->currency, j->currency, l->date, SPM_ROUND_HALF_UP,
-	                         &amount, j->err)))
+	if ((rc = spm_fx_convert(j->fx, amount, l->currency ? l->currency : j->currency, j->currency,
+	                         l->date, SPM_ROUND_HALF_UP, &amount, j->err)))
 		return rc;
 	spm_money *acc = NULL;
 	if (j->by_rep) {
