@@ -31,6 +31,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_FROM,
 	OPT_TO,
+	OPT_STEP,
 	OPT_SCENARIO
 };
 
@@ -38,7 +39,8 @@ static const cli_option options[] = {
     {"db", 'd', "PATH", "the store (default: $SPM_DB, else ./spm.db)"},
     {"period", 'p', "PERIOD", "pipeline, overdue, snapshot, accuracy: 2026-Q3, 2026-09, ..."},
     {"as-of", OPT_AS_OF, "DATE", "pipeline, overdue, snapshot, accuracy: the day (default: today)"},
-    {"level", OPT_LEVEL, "LIST", "pipeline, accuracy: rep, manager, ..., company, all; series: rep"},
+    {"level", OPT_LEVEL, "LIST",
+     "pipeline, accuracy: rep, manager, ..., company, all; series: rep"},
     {"team", OPT_TEAM, "TEAM", "pipeline, overdue: this team's rows only"},
     {"territory", OPT_TERRITORY, "ID", "pipeline, overdue: this territory's rows only"},
     {"rep", 'r', "REP", "pipeline, overdue: this rep's rows only"},
@@ -46,11 +48,14 @@ static const cli_option options[] = {
     {"currency", OPT_CURRENCY, "CUR", "the currency of amounts (default: the store's base)"},
     {"method", OPT_METHOD, "M", "series: naive, snaive, drift, mean, linear, linear-seasonal,"},
     {"horizon", OPT_HORIZON, "N", "series: months (or weeks) ahead (default 12, or --holdout's N)"},
-    {"holdout", OPT_HOLDOUT, "N", "series, backtest: hold out the last N months (or weeks), score them"},
+    {"holdout", OPT_HOLDOUT, "N",
+     "series, backtest: hold out the last N months (or weeks), score them"},
     {"season", OPT_SEASON, "M", "series, backtest: the seasonal period (default 12; weeks 52)"},
     {"interval", OPT_INTERVAL, "PCT", "series: prediction interval coverage (default 80)"},
-    {"from", OPT_FROM, "MONTH", "series, backtest: the store's bookings from this month (the first)"},
-    {"to", OPT_TO, "MONTH", "series, backtest: ... to this month (default: the last won deal's)"},
+    {"step", OPT_STEP, "STEP", "series, backtest: the store's bookings by month (default) or week"},
+    {"from", OPT_FROM, "STEP", "series, backtest: ... from this month or week (the first)"},
+    {"to", OPT_TO, "STEP",
+     "series, backtest: ... to this month or week (default: the last won deal's)"},
     {"scenario", OPT_SCENARIO, "CAT", "cost: commit (default), best_case or pipeline lands"},
     {"format", 'f', "FMT", "table, csv, tsv, json, jsonl (default: table on a terminal, else csv)"},
     {"output", 'o', "FILE", "write the results to FILE (default: standard output)"},
@@ -79,7 +84,7 @@ static const char about[] =
     "               they pay as things stand: the commission cost of the forecast\n"
     "  series       a monthly or weekly series forecast: period, forecast, lower, upper;\n"
     "               FILE is a two-column CSV (month YYYY-MM or week YYYY-Www, value), else\n"
-    "               the store's won bookings per month\n"
+    "               the store's won bookings per month or week (--step)\n"
     "  backtest     every method on the last --holdout months or weeks: MAPE, MASE, RMSE,\n"
     "               bias";
 static const char after[] =
@@ -114,18 +119,18 @@ static const cli_command_help command_helps[] = {
     {"series", "[options] series [FILE|-]",
      "Forecast a monthly or weekly series: FILE (or standard input) is a CSV of two\n"
      "columns, a month (YYYY-MM) or an ISO week (YYYY-Www) and a value, the header's names\n"
-     "free; without FILE, the store's won bookings per month. With --holdout N the last N\n"
-     "steps are held out and scored.",
-     "db method horizon holdout season interval from to currency level format output quiet"},
+     "free; without FILE, the store's won bookings per month or ISO week (--step, --from,\n"
+     "--to). With --holdout N the last N steps are held out and scored.",
+     "db method horizon holdout season interval step from to currency level format output quiet"},
     {"backtest", "[options] backtest [FILE|-]",
      "Every method fitted on all but the last --holdout months (default 12) and scored on\n"
      "them: MAPE, MASE, RMSE and bias, with auto's choice.",
-     "db holdout season from to currency format output quiet"},
+     "db holdout season step from to currency format output quiet"},
 };
 
 typedef struct opts {
 	const char *db, *period, *as_of, *level, *team, *territory, *rep, *window, *currency;
-	const char *method, *horizon, *holdout, *season, *interval, *from, *to;
+	const char *method, *horizon, *holdout, *season, *interval, *from, *to, *step;
 	const char *scenario, *format, *output;
 	bool quiet;
 } opts;
@@ -159,15 +164,24 @@ static int parse_as_of(const char *text, spm_date *out)
 /* ---- pipeline and overdue ------------------------------------------------------------------- */
 
 static const spm_column pipeline_cols[] = {
-    {"level", SPM_COL_TEXT},           {"id", SPM_COL_TEXT},
-    {"name", SPM_COL_TEXT},            {"period", SPM_COL_TEXT},
-    {"as_of", SPM_COL_TEXT},           {"closed", SPM_COL_NUMBER},
-    {"commit", SPM_COL_NUMBER},        {"best_case", SPM_COL_NUMBER},
-    {"open_pipeline", SPM_COL_NUMBER}, {"omitted", SPM_COL_NUMBER},
-    {"weighted", SPM_COL_NUMBER},      {"open_deals", SPM_COL_NUMBER},
-    {"overdue_deals", SPM_COL_NUMBER}, {"overdue", SPM_COL_NUMBER},
-    {"run_rate", SPM_COL_NUMBER},      {"call_commit", SPM_COL_NUMBER},
-    {"call_best_case", SPM_COL_NUMBER}, {"call_note", SPM_COL_TEXT},
+    {"level", SPM_COL_TEXT},
+    {"id", SPM_COL_TEXT},
+    {"name", SPM_COL_TEXT},
+    {"period", SPM_COL_TEXT},
+    {"as_of", SPM_COL_TEXT},
+    {"closed", SPM_COL_NUMBER},
+    {"commit", SPM_COL_NUMBER},
+    {"best_case", SPM_COL_NUMBER},
+    {"open_pipeline", SPM_COL_NUMBER},
+    {"omitted", SPM_COL_NUMBER},
+    {"weighted", SPM_COL_NUMBER},
+    {"open_deals", SPM_COL_NUMBER},
+    {"overdue_deals", SPM_COL_NUMBER},
+    {"overdue", SPM_COL_NUMBER},
+    {"run_rate", SPM_COL_NUMBER},
+    {"call_commit", SPM_COL_NUMBER},
+    {"call_best_case", SPM_COL_NUMBER},
+    {"call_note", SPM_COL_TEXT},
     {"currency", SPM_COL_TEXT},
 };
 #define NPIPELINE (sizeof pipeline_cols / sizeof pipeline_cols[0])
@@ -182,7 +196,7 @@ static int pipeline_row(void *ctx, const spm_pipeline_row *r)
 {
 	pipeline_out *o = ctx;
 	char m[10][SPM_NUM_BUFSZ], open[24], over[24];
-	const spm_money v[8] = {r->closed,   r->commit,  r->best_case, r->open_pipeline,
+	const spm_money v[8] = {r->closed,  r->commit,   r->best_case, r->open_pipeline,
 	                        r->omitted, r->weighted, r->overdue,   r->run_rate};
 	for (int i = 0; i < 8; i++)
 		spm_money_format(m[i], sizeof m[i], v[i], 2);
@@ -190,17 +204,31 @@ static int pipeline_row(void *ctx, const spm_pipeline_row *r)
 	spm_money_format(m[9], sizeof m[9], r->call_best_case, 2);
 	snprintf(open, sizeof open, "%zu", r->open_deals);
 	snprintf(over, sizeof over, "%zu", r->overdue_deals);
-	const char *cells[NPIPELINE] = {spm_level_name(r->level), r->id, r->name, o->period, o->as_of,
-	                                m[0], m[1], m[2], m[3], m[4], m[5], open, over, m[6], m[7],
+	const char *cells[NPIPELINE] = {spm_level_name(r->level),
+	                                r->id,
+	                                r->name,
+	                                o->period,
+	                                o->as_of,
+	                                m[0],
+	                                m[1],
+	                                m[2],
+	                                m[3],
+	                                m[4],
+	                                m[5],
+	                                open,
+	                                over,
+	                                m[6],
+	                                m[7],
 	                                r->has_call_commit ? m[8] : NULL,
-	                                r->has_call_best_case ? m[9] : NULL, r->call_note,
+	                                r->has_call_best_case ? m[9] : NULL,
+	                                r->call_note,
 	                                r->currency};
 	o->n++;
 	return cli_rows_add(&o->rows, cells);
 }
 
 static const spm_column overdue_cols[] = {
-    {"deal_id", SPM_COL_TEXT}, {"rep_id", SPM_COL_TEXT},   {"stage", SPM_COL_TEXT},
+    {"deal_id", SPM_COL_TEXT},    {"rep_id", SPM_COL_TEXT},   {"stage", SPM_COL_TEXT},
     {"close_date", SPM_COL_TEXT}, {"amount", SPM_COL_NUMBER}, {"currency", SPM_COL_TEXT},
 };
 #define NOVERDUE (sizeof overdue_cols / sizeof overdue_cols[0])
@@ -256,8 +284,7 @@ static int ignore_row(void *ctx, const spm_pipeline_row *r)
 
 static int pipeline(const opts *o, bool overdue_only)
 {
-	spm_pipeline_query q = {.currency = o->currency,
-	                        .filter = {o->team, o->territory, o->rep}};
+	spm_pipeline_query q = {.currency = o->currency, .filter = {o->team, o->territory, o->rep}};
 	pipeline_out out = {0};
 	overdue_list list = {0};
 	spm_store *st = NULL;
@@ -265,7 +292,8 @@ static int pipeline(const opts *o, bool overdue_only)
 	long window = 0;
 	int status;
 
-	if ((status = parse_as_of(o->as_of, &q.as_of)) || (status = cli_parse_levels(o->level, &q.levels)) ||
+	if ((status = parse_as_of(o->as_of, &q.as_of)) ||
+	    (status = cli_parse_levels(o->level, &q.levels)) ||
 	    (o->window && (status = parse_count("window", o->window, 1, 3660, &window))))
 		return status;
 	q.window = (int)window;
@@ -289,7 +317,8 @@ static int pipeline(const opts *o, bool overdue_only)
 			                        (const char *const *)list.cells, list.n);
 			if (!status && !o->quiet)
 				fprintf(stderr, "%s: %zu overdue deal%s in %s as of %s\n",
-				        cli_progname(), list.n, cli_plural(list.n), out.period, out.as_of);
+				        cli_progname(), list.n, cli_plural(list.n), out.period,
+				        out.as_of);
 		} else {
 			status = cli_library_error(rc, &err);
 		}
@@ -305,8 +334,7 @@ static int pipeline(const opts *o, bool overdue_only)
 			status = end;
 		if (!status && !o->quiet)
 			fprintf(stderr, "%s: %zu row%s, %s as of %s\n", cli_progname(), out.n,
-			        cli_plural(out.n), out.period,
-			        out.as_of);
+			        cli_plural(out.n), out.period, out.as_of);
 	}
 	spm_store_close(st);
 	return status;
@@ -335,8 +363,8 @@ static int snapshot(const opts *o)
 			char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
 			spm_period_format(name, sizeof name, &q.period);
 			spm_date_format(day, sizeof day, q.as_of);
-			fprintf(stderr, "%s: snapshot %lld of %s as of %s: %zu rows\n", cli_progname(),
-			        (long long)id, name, day, rows);
+			fprintf(stderr, "%s: snapshot %lld of %s as of %s: %zu rows\n",
+			        cli_progname(), (long long)id, name, day, rows);
 		}
 	}
 	spm_store_close(st);
@@ -344,10 +372,10 @@ static int snapshot(const opts *o)
 }
 
 static const spm_column accuracy_cols[] = {
-    {"level", SPM_COL_TEXT},      {"id", SPM_COL_TEXT},        {"as_of", SPM_COL_TEXT},
-    {"snapshots", SPM_COL_NUMBER}, {"forecast", SPM_COL_NUMBER}, {"actual", SPM_COL_NUMBER},
-    {"error", SPM_COL_NUMBER},    {"error_pct", SPM_COL_NUMBER}, {"bias_pct", SPM_COL_NUMBER},
-    {"verdict", SPM_COL_TEXT},    {"currency", SPM_COL_TEXT},
+    {"level", SPM_COL_TEXT},       {"id", SPM_COL_TEXT},          {"as_of", SPM_COL_TEXT},
+    {"snapshots", SPM_COL_NUMBER}, {"forecast", SPM_COL_NUMBER},  {"actual", SPM_COL_NUMBER},
+    {"error", SPM_COL_NUMBER},     {"error_pct", SPM_COL_NUMBER}, {"bias_pct", SPM_COL_NUMBER},
+    {"verdict", SPM_COL_TEXT},     {"currency", SPM_COL_TEXT},
 };
 #define NACCURACY (sizeof accuracy_cols / sizeof accuracy_cols[0])
 
@@ -379,8 +407,16 @@ static int accuracy_row(void *ctx, const spm_accuracy_row *r)
 		          : r->bias.units > 500000000 ? "over-forecasts"
 		                                      : "on target";
 	const char *cells[NACCURACY] = {
-	    spm_level_name(r->level), r->id, r->summary ? "all" : day, n, f, a, e,
-	    r->pct_defined ? pct : NULL, r->summary && r->pct_defined ? bias : NULL, verdict,
+	    spm_level_name(r->level),
+	    r->id,
+	    r->summary ? "all" : day,
+	    n,
+	    f,
+	    a,
+	    e,
+	    r->pct_defined ? pct : NULL,
+	    r->summary && r->pct_defined ? bias : NULL,
+	    verdict,
 	    r->currency,
 	};
 	return cli_rows_add(rows, cells);
@@ -414,8 +450,8 @@ static int accuracy(const opts *o)
 /* ---- the commission cost of the forecast ---------------------------------------------------- */
 
 static const spm_column cost_cols[] = {
-    {"rep_id", SPM_COL_TEXT},          {"currency", SPM_COL_TEXT},
-    {"pay_now", SPM_COL_NUMBER},       {"pay_if_forecast", SPM_COL_NUMBER},
+    {"rep_id", SPM_COL_TEXT},    {"currency", SPM_COL_TEXT},
+    {"pay_now", SPM_COL_NUMBER}, {"pay_if_forecast", SPM_COL_NUMBER},
     {"cost", SPM_COL_NUMBER},
 };
 
@@ -457,12 +493,14 @@ static int cost(const opts *o, int nplans, char **paths)
 	if (nplans < 1)
 		return cli_usage_error("cost: no plan given");
 	if (o->scenario) {
-		for (scenario = 0; scenarios[scenario] && strcmp(scenarios[scenario], o->scenario); scenario++)
+		for (scenario = 0; scenarios[scenario] && strcmp(scenarios[scenario], o->scenario);
+		     scenario++)
 			;
 		if (!scenarios[scenario])
-			return cli_usage_error("--scenario: expected commit, best_case or pipeline, not "
-			                       "'%s'",
-			                       o->scenario);
+			return cli_usage_error(
+			    "--scenario: expected commit, best_case or pipeline, not "
+			    "'%s'",
+			    o->scenario);
 	}
 	if ((status = parse_as_of(o->as_of, &as_of)) ||
 	    (status = cli_plan_set_load(&ps, nplans, paths)) ||
@@ -492,33 +530,38 @@ static int cost(const opts *o, int nplans, char **paths)
 
 /* ---- series --------------------------------------------------------------------------------- */
 
-/* A series of months, or of ISO weeks (weekly): each step named by its first day. */
+/* A series of months or of ISO weeks: each step named by its first day. */
 typedef struct series {
 	double *y;
 	spm_date *firsts;
 	size_t n, cap;
-	bool weekly;
+	spm_step step;
 } series;
 
-/* The step after `first`: the next month or week. */
-static spm_date step_next(const series *s, spm_date first)
+static const char *step_unit(spm_step step)
 {
-	return s->weekly ? spm_date_add_days(first, 7) : spm_date_add_months(first, 1);
+	return step == SPM_STEP_WEEK ? "weeks" : "months";
+}
+
+/* The step after `first`: the next month or week. */
+static spm_date step_next(spm_step step, spm_date first)
+{
+	return step == SPM_STEP_WEEK ? spm_date_add_days(first, 7) : spm_date_add_months(first, 1);
 }
 
 /* A step's name: 2026-03, or 2026-W09. */
-static void step_name(const series *s, spm_date first, char *buf, size_t size)
+static void step_name(spm_step step, spm_date first, char *buf, size_t size)
 {
 	int y, m;
-	if (s->weekly)
+	if (step == SPM_STEP_WEEK)
 		spm_date_iso_week(first, &y, &m);
 	else
 		spm_date_to_ymd(first, &y, &m, NULL);
-	snprintf(buf, size, s->weekly ? "%04d-W%02d" : "%04d-%02d", y, m);
+	snprintf(buf, size, step == SPM_STEP_WEEK ? "%04d-W%02d" : "%04d-%02d", y, m);
 }
 
 /* A month (YYYY-MM) or an ISO week (YYYY-Www): its first day, and which it is. */
-static bool step_parse(const char *t, size_t n, spm_date *first, bool *weekly)
+static bool step_parse(const char *t, size_t n, spm_date *first, spm_step *step)
 {
 	spm_period p;
 	int y, w;
@@ -531,13 +574,13 @@ static bool step_parse(const char *t, size_t n, spm_date *first, bool *weekly)
 		if (n != 8 || sscanf(buf, "%4d-W%2d%c", &y, &w, &tail) != 2 ||
 		    spm_date_from_iso_week(first, y, w) != SPM_OK)
 			return false;
-		*weekly = true;
+		*step = SPM_STEP_WEEK;
 		return true;
 	}
 	if (spm_period_parse(&p, t, n, NULL, NULL) || p.kind != SPM_PERIOD_MONTH)
 		return false;
 	*first = p.first;
-	*weekly = false;
+	*step = SPM_STEP_MONTH;
 	return true;
 }
 
@@ -592,11 +635,12 @@ static int series_read(series *s, const char *path)
 		status = cli_library_error(rc, &err);
 	while (!status && (rc = spm_reader_next(r, &rec, &err)) == 1) {
 		spm_date first = {0};
-		bool weekly = s->weekly;
+		spm_step step = s->step;
 		const char *const *names;
 		size_t nn = spm_reader_names(r, &names);
 		if (rec.nfields < 2) {
-			cli_errorf("%s:%ld: expected two columns, a month and a value", name, rec.line);
+			cli_errorf("%s:%ld: expected two columns, a month and a value", name,
+			           rec.line);
 			status = SPM_EXIT_DATA;
 			break;
 		}
@@ -606,12 +650,11 @@ static int series_read(series *s, const char *path)
 		char *end;
 		errno = 0;
 		double value = strtod(v->value, &end);
-		if (!step_parse(m->value, m->len, &first, &weekly) ||
-		    (s->n && weekly != s->weekly)) {
+		if (!step_parse(m->value, m->len, &first, &step) || (s->n && step != s->step)) {
 			cli_errorf("%s:%ld: column '%s': not a %s: '%s'", name, rec.line, mcol,
-			           !s->n         ? "month (YYYY-MM) or week (YYYY-Www)"
-			           : s->weekly ? "week (YYYY-Www), as the first row"
-			                       : "month (YYYY-MM), as the first row",
+			           !s->n                      ? "month (YYYY-MM) or week (YYYY-Www)"
+			           : s->step == SPM_STEP_WEEK ? "week (YYYY-Www), as the first row"
+			                                      : "month (YYYY-MM), as the first row",
 			           m->value);
 			status = SPM_EXIT_DATA;
 		} else if (!v->len || *end || errno || !isfinite(value)) {
@@ -620,18 +663,19 @@ static int series_read(series *s, const char *path)
 			status = SPM_EXIT_DATA;
 		} else if (s->n) {
 			char want[16];
-			spm_date next = step_next(s, s->firsts[s->n - 1]);
-			step_name(s, next, want, sizeof want);
+			spm_date next = step_next(s->step, s->firsts[s->n - 1]);
+			step_name(s->step, next, want, sizeof want);
 			if (first.days != next.days) {
-				cli_errorf("%s:%ld: column '%s': expected %s after the %s before, not "
-				           "'%s'",
-				           name, rec.line, mcol, want, s->weekly ? "week" : "month",
-				           m->value);
+				cli_errorf(
+				    "%s:%ld: column '%s': expected %s after the %s before, not "
+				    "'%s'",
+				    name, rec.line, mcol, want,
+				    s->step == SPM_STEP_WEEK ? "week" : "month", m->value);
 				status = SPM_EXIT_DATA;
 			}
 		}
 		if (!status) {
-			s->weekly = weekly;
+			s->step = step;
 			status = series_add(s, first, value);
 		}
 	}
@@ -647,62 +691,89 @@ static int series_read(series *s, const char *path)
 	return status;
 }
 
-static int parse_month(const char *option, const char *text, spm_period *out)
+/*
+ * --from or --to: a month (YYYY-MM) or a week (YYYY-Www), of the step that *set_by (an option
+ * given before) chose, else choosing it.
+ */
+static int parse_step(const char *option, const char *text, spm_step *step, const char **set_by,
+                      spm_date *out)
 {
-	spm_error err;
-	if (spm_period_parse(out, text, strlen(text), NULL, &err) || out->kind != SPM_PERIOD_MONTH)
-		return cli_usage_error("--%s: expected a month such as 2026-03, not '%s'", option,
-		                       text);
+	spm_step given;
+	if (!step_parse(text, strlen(text), out, &given))
+		return cli_usage_error("--%s: expected a month such as 2026-03 or a week such as "
+		                       "2026-W09, not '%s'",
+		                       option, text);
+	if (*set_by && given != *step)
+		return cli_usage_error("--%s: '%s' is a %s, but --%s is by %s", option, text,
+		                       given == SPM_STEP_WEEK ? "week" : "month", *set_by,
+		                       *step == SPM_STEP_WEEK ? "week" : "month");
+	*step = given;
+	*set_by = option;
 	return SPM_EXIT_OK;
 }
 
-/* The store's won bookings per month, from --from (or the first) to --to (or the last). */
+/*
+ * The store's steps to read: --step's months or weeks from --from (default: the first won deal's)
+ * to --to (default: the last's). Opens the store into *st.
+ */
+static int store_steps(const opts *o, spm_store **st, spm_step *step, spm_date *first, size_t *n)
+{
+	spm_error err = {0};
+	spm_date from, to, lo, hi;
+	const char *set_by = o->step ? "step" : NULL;
+	bool any;
+	int status = SPM_EXIT_OK, rc;
+	*step = SPM_STEP_MONTH;
+	if (o->step && strcmp(o->step, "month") != 0) {
+		if (strcmp(o->step, "week") != 0)
+			return cli_usage_error("--step: expected month or week, not '%s'", o->step);
+		*step = SPM_STEP_WEEK;
+	}
+	if ((o->from && (status = parse_step("from", o->from, step, &set_by, &from))) ||
+	    (o->to && (status = parse_step("to", o->to, step, &set_by, &to))))
+		return status;
+	if (!(*st = cli_open_store(cli_store_path(o->db), SPM_STORE_READONLY, &status)))
+		return status;
+	if ((rc = spm_bookings_span(*st, &lo, &hi, &any, &err)))
+		return cli_library_error(rc, &err);
+	if (!any && (!o->from || !o->to)) {
+		cli_errorf("the store has no won bookings to forecast from");
+		return SPM_EXIT_DATA;
+	}
+	if (!o->from)
+		from = spm_step_first(*step, lo);
+	if (!o->to)
+		to = spm_step_first(*step, hi);
+	if (to.days < from.days)
+		return cli_usage_error("--to is before --from");
+	*first = from;
+	*n = 1;
+	for (spm_date d = from; d.days < to.days; ++*n)
+		d = step_next(*step, d);
+	return SPM_EXIT_OK;
+}
+
+/* The store's won bookings per month or week (store_steps). */
 static int series_store(series *s, const opts *o)
 {
 	spm_store *st = NULL;
 	spm_error err = {0};
-	spm_period from, to;
-	int status = SPM_EXIT_OK, rc;
-	if ((o->from && (status = parse_month("from", o->from, &from))) ||
-	    (o->to && (status = parse_month("to", o->to, &to))))
-		return status;
-	if (!(st = cli_open_store(cli_store_path(o->db), SPM_STORE_READONLY, &status)))
-		return status;
-	spm_date first, last;
-	bool any;
-	if ((rc = spm_bookings_span(st, &first, &last, &any, &err))) {
-		status = cli_library_error(rc, &err);
-	} else if (!any && (!o->from || !o->to)) {
-		cli_errorf("the store has no won bookings to forecast from");
-		status = SPM_EXIT_DATA;
-	} else {
-		if (!o->from)
-			spm_period_of(&from, first, SPM_PERIOD_MONTH, NULL);
-		if (!o->to)
-			spm_period_of(&to, last, SPM_PERIOD_MONTH, NULL);
-		if (to.first.days < from.first.days) {
-			status = cli_usage_error("--to is before --from");
-		} else {
-			size_t n = 1;
-			for (spm_period m = from; m.first.days < to.first.days; n++)
-				spm_period_shift(&m, &m, 1);
-			spm_money *v = calloc(n, sizeof *v);
-			if (!v)
-				rc = SPM_ENOMEM;
-			else
-				rc = spm_monthly_bookings(st, o->currency, from.first, n, v, &err);
-			if (rc) {
-				status = cli_library_error(rc, &err);
-			} else {
-				spm_date m = from.first;
-				for (size_t k = 0; k < n && !status; k++) {
-					status = series_add(s, m, (double)v[k].units / 10000.0);
-					m = spm_date_add_months(m, 1);
-				}
-			}
-			free(v);
-		}
+	spm_money *v = NULL;
+	spm_date first;
+	size_t n = 0;
+	int status = store_steps(o, &st, &s->step, &first, &n), rc;
+	if (!status) {
+		if (!(v = calloc(n, sizeof *v)))
+			rc = SPM_ENOMEM;
+		else
+			rc = spm_bookings_series(st, o->currency, s->step, first, n, v, &err);
+		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
 	}
+	for (size_t k = 0; k < n && !status; k++) {
+		status = series_add(s, first, (double)v[k].units / 10000.0);
+		first = step_next(s->step, first);
+	}
+	free(v);
 	spm_store_close(st);
 	return status;
 }
@@ -712,8 +783,10 @@ static int series_load(series *s, const opts *o, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage_error("unexpected argument '%s'", argv[1]);
 	if (argc == 1) {
-		if (o->from || o->to)
-			return cli_usage_error("--from and --to choose the store's months, not a file's");
+		if (o->from || o->to || o->step)
+			return cli_usage_error(
+			    "--from, --to and --step choose the store's bookings, not "
+			    "a file's steps");
 		return series_read(s, argv[0]);
 	}
 	return series_store(s, o);
@@ -787,22 +860,25 @@ static int rep_gather(void *ctx, const char *rep_id, const spm_money *months, si
 }
 
 /* Each rep's forecast rows, in rep order; the methods used counted. */
-static int rep_rows(cli_rows *rows, const rep_series *r, const spm_ts_result *res,
-                    const spm_period *first, size_t *chosen)
+static int rep_rows(cli_rows *rows, const rep_series *r, const spm_ts_result *res, spm_step step,
+                    spm_date last, size_t *chosen)
 {
 	int rc = SPM_OK;
 	for (size_t i = 0; i < r->reps && !rc; i++) {
-		spm_period month = *first;
-		spm_period_shift(&month, &month, (int)r->n - 1);
+		spm_date at = last;
 		chosen[res[i].method]++;
 		for (size_t k = 0; k < res[i].horizon && !rc; k++) {
-			char name[SPM_PERIOD_BUFSZ], f[48], lo[48], hi[48];
-			spm_period_shift(&month, &month, 1);
-			spm_period_format(name, sizeof name, &month);
+			char name[16], f[48], lo[48], hi[48];
+			at = step_next(step, at);
+			step_name(step, at, name, sizeof name);
 			stat_text(f, sizeof f, res[i].mean[k], 2, true);
 			stat_text(lo, sizeof lo, res[i].lower[k], 2, true);
 			stat_text(hi, sizeof hi, res[i].upper[k], 2, true);
-			const char *cells[6] = {r->ids[i], name, f, lo[0] ? lo : NULL, hi[0] ? hi : NULL,
+			const char *cells[6] = {r->ids[i],
+			                        name,
+			                        f,
+			                        lo[0] ? lo : NULL,
+			                        hi[0] ? hi : NULL,
 			                        spm_ts_method_name(res[i].method)};
 			rc = cli_rows_add(rows, cells);
 		}
@@ -810,44 +886,28 @@ static int rep_rows(cli_rows *rows, const rep_series *r, const spm_ts_result *re
 	return rc;
 }
 
-/* Every rep's monthly won bookings from the store, each forecast on its own. */
-static int forecast_reps(const opts *o, const spm_ts_options *to, int method, long horizon)
+/* Every rep's won bookings per month or week from the store, each forecast on its own. */
+static int forecast_reps(const opts *o, spm_ts_options *to, int method, long horizon)
 {
 	spm_store *st = NULL;
 	spm_error err = {0};
-	spm_period from, upto;
+	spm_step step;
 	spm_date first, last;
-	bool any;
-	int status = SPM_EXIT_OK, rc;
-	if ((o->from && (status = parse_month("from", o->from, &from))) ||
-	    (o->to && (status = parse_month("to", o->to, &upto))))
-		return status;
-	if (!(st = cli_open_store(cli_store_path(o->db), SPM_STORE_READONLY, &status)))
-		return status;
-	if ((rc = spm_bookings_span(st, &first, &last, &any, &err))) {
-		spm_store_close(st);
-		return cli_library_error(rc, &err);
-	}
-	if (!any && (!o->from || !o->to)) {
-		spm_store_close(st);
-		cli_errorf("the store has no won bookings to forecast from");
-		return SPM_EXIT_DATA;
-	}
-	if (!o->from)
-		spm_period_of(&from, first, SPM_PERIOD_MONTH, NULL);
-	if (!o->to)
-		spm_period_of(&upto, last, SPM_PERIOD_MONTH, NULL);
-	size_t n = 1;
-	for (spm_period m = from; m.first.days < upto.first.days; n++)
-		spm_period_shift(&m, &m, 1);
+	size_t n = 0;
+	int status = store_steps(o, &st, &step, &first, &n), rc;
 	rep_series r = {.n = n};
 	spm_ts_result *res = NULL;
 	size_t chosen[SPM_TS_METHOD_COUNT] = {0}, failed = 0;
 	cli_rows rows;
-	if (upto.first.days < from.first.days) {
-		status = cli_usage_error("--to is before --from");
-	} else if ((rc = spm_monthly_bookings_by_rep(st, o->currency, from.first, n, rep_gather, &r,
-	                                             &err))) {
+	if (!o->season && step == SPM_STEP_WEEK)
+		to->period = 52;
+	last = first;
+	for (size_t k = 1; k < n; k++)
+		last = step_next(step, last);
+	if (status) {
+		/* store_steps said why */
+	} else if ((rc = spm_bookings_series_by_rep(st, o->currency, step, first, n, rep_gather, &r,
+	                                            &err))) {
 		status = cli_library_error(rc, &err);
 	} else if (!(res = calloc(r.reps + 1, sizeof *res))) {
 		status = cli_library_error(SPM_ENOMEM, &err);
@@ -856,15 +916,16 @@ static int forecast_reps(const opts *o, const spm_ts_options *to, int method, lo
 		cli_errorf("rep '%s': %s", r.ids[failed], err.message);
 		status = cli_exit_code(rc);
 	} else if (!(status = cli_rows_begin(&rows, o->format, o->output, rep_series_cols, 6))) {
-		rc = rep_rows(&rows, &r, res, &from, chosen);
+		rc = rep_rows(&rows, &r, res, step, last, chosen);
 		status = cli_rows_end(&rows, rc == SPM_OK);
 	}
 	if (!status && !o->quiet) {
-		fprintf(stderr, "%s: %zu reps, %zu months each; methods used:", cli_progname(), r.reps,
-		        n);
+		fprintf(stderr, "%s: %zu reps, %zu %s each; methods used:", cli_progname(), r.reps,
+		        n, step_unit(step));
 		for (int m = 0; m < SPM_TS_METHOD_COUNT; m++)
 			if (chosen[m])
-				fprintf(stderr, " %s %zu", spm_ts_method_name((spm_ts_method)m), chosen[m]);
+				fprintf(stderr, " %s %zu", spm_ts_method_name((spm_ts_method)m),
+				        chosen[m]);
 		fputc('\n', stderr);
 	}
 	for (size_t i = 0; i < r.reps; i++) {
@@ -898,7 +959,8 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		horizon = holdout;
 	if (o->level) {
 		if (strcmp(o->level, "rep") != 0)
-			return cli_usage_error("series: --level rep forecasts each rep; no other level");
+			return cli_usage_error(
+			    "series: --level rep forecasts each rep; no other level");
 		if (argc > 0 || holdout)
 			return cli_usage_error("series --level rep: the store's series, without "
 			                       "--holdout");
@@ -908,8 +970,8 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		series_free(&s);
 		return status;
 	}
-	const char *unit = s.weekly ? "weeks" : "months";
-	if (!o->season && s.weekly)
+	const char *unit = step_unit(s.step);
+	if (!o->season && s.step == SPM_STEP_WEEK)
 		to.period = 52;
 	if ((size_t)holdout >= s.n) {
 		series_free(&s);
@@ -927,13 +989,13 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		spm_date step = s.firsts[ntrain - 1];
 		for (size_t k = 0; k < r.horizon && !rc; k++) {
 			char name[16], f[48], lo[48], hi[48], act[48];
-			step = step_next(&s, step);
-			step_name(&s, step, name, sizeof name);
+			step = step_next(s.step, step);
+			step_name(s.step, step, name, sizeof name);
 			stat_text(f, sizeof f, r.mean[k], 2, true);
 			stat_text(lo, sizeof lo, r.lower[k], 2, true);
 			stat_text(hi, sizeof hi, r.upper[k], 2, true);
-			stat_text(act, sizeof act, ntrain + k < s.n ? s.y[ntrain + k] : 0,
-			          2, ntrain + k < s.n);
+			stat_text(act, sizeof act, ntrain + k < s.n ? s.y[ntrain + k] : 0, 2,
+			          ntrain + k < s.n);
 			const char *cells[5] = {name, f, lo[0] ? lo : NULL, hi[0] ? hi : NULL,
 			                        act[0] ? act : NULL};
 			rc = cli_rows_add(&rows, cells);
@@ -947,7 +1009,8 @@ static int forecast_series(const opts *o, int argc, char **argv)
 			size_t scored = (size_t)holdout < r.horizon ? (size_t)holdout : r.horizon;
 			spm_ts_accuracy a;
 			char mape[48], mase[48], rmse[48], bias[48];
-			spm_ts_accuracy_of(s.y, ntrain, to.period, s.y + ntrain, r.mean, scored, &a, &err);
+			spm_ts_accuracy_of(s.y, ntrain, to.period, s.y + ntrain, r.mean, scored, &a,
+			                   &err);
 			stat_text(mape, sizeof mape, a.mape, 2, a.mape_defined);
 			stat_text(mase, sizeof mase, a.mase, 4, a.mase_defined);
 			stat_text(rmse, sizeof rmse, a.rmse, 2, true);
@@ -955,8 +1018,9 @@ static int forecast_series(const opts *o, int argc, char **argv)
 			fprintf(stderr,
 			        "%s: on %zu of the %ld %s held out: MAPE %s%s, MASE %s, RMSE %s, "
 			        "bias %s\n",
-			        cli_progname(), scored, holdout, unit, mape[0] ? mape : "undefined (an actual is 0)",
-			        mape[0] ? "%" : "", mase[0] ? mase : "undefined", rmse, bias);
+			        cli_progname(), scored, holdout, unit,
+			        mape[0] ? mape : "undefined (an actual is 0)", mape[0] ? "%" : "",
+			        mase[0] ? mase : "undefined", rmse, bias);
 		}
 	}
 	spm_ts_result_free(&r);
@@ -965,8 +1029,8 @@ static int forecast_series(const opts *o, int argc, char **argv)
 }
 
 static const spm_column backtest_cols[] = {
-    {"method", SPM_COL_TEXT},  {"used", SPM_COL_TEXT},   {"mape", SPM_COL_NUMBER},
-    {"mase", SPM_COL_NUMBER},  {"rmse", SPM_COL_NUMBER}, {"bias", SPM_COL_NUMBER},
+    {"method", SPM_COL_TEXT}, {"used", SPM_COL_TEXT},   {"mape", SPM_COL_NUMBER},
+    {"mase", SPM_COL_NUMBER}, {"rmse", SPM_COL_NUMBER}, {"bias", SPM_COL_NUMBER},
     {"note", SPM_COL_TEXT},
 };
 
@@ -985,12 +1049,12 @@ static int backtest(const opts *o, int argc, char **argv)
 		series_free(&s);
 		return status;
 	}
-	if (!o->season && s.weekly)
+	if (!o->season && s.step == SPM_STEP_WEEK)
 		to.period = 52;
 	if ((size_t)holdout >= s.n) {
 		series_free(&s);
 		return cli_usage_error("--holdout %ld: the series has %zu %s", holdout, s.n,
-		                       s.weekly ? "weeks" : "months");
+		                       step_unit(s.step));
 	}
 	size_t ntrain = s.n - (size_t)holdout;
 	cli_rows rows;
@@ -1015,9 +1079,13 @@ static int backtest(const opts *o, int argc, char **argv)
 			} else {
 				note = err.message;
 			}
-			const char *cells[7] = {spm_ts_method_name((spm_ts_method)m), used,
-			                        mape[0] ? mape : NULL, mase[0] ? mase : NULL,
-			                        rmse[0] ? rmse : NULL, bias[0] ? bias : NULL, note};
+			const char *cells[7] = {spm_ts_method_name((spm_ts_method)m),
+			                        used,
+			                        mape[0] ? mape : NULL,
+			                        mase[0] ? mase : NULL,
+			                        rmse[0] ? rmse : NULL,
+			                        bias[0] ? bias : NULL,
+			                        note};
 			rc = cli_rows_add(&rows, cells);
 			spm_ts_result_free(&r);
 		}
@@ -1025,7 +1093,7 @@ static int backtest(const opts *o, int argc, char **argv)
 	}
 	if (!status && !o->quiet)
 		fprintf(stderr, "%s: every method on %zu %s, scored on the last %ld\n",
-		        cli_progname(), ntrain, s.weekly ? "weeks" : "months", holdout);
+		        cli_progname(), ntrain, step_unit(s.step), holdout);
 	series_free(&s);
 	return status;
 }
@@ -1035,12 +1103,12 @@ static int backtest(const opts *o, int argc, char **argv)
 static int check_options(const char *command, const opts *o)
 {
 	const char *const given[][2] = {
-	    {"period", o->period},     {"as-of", o->as_of},     {"level", o->level},
+	    {"period", o->period},     {"as-of", o->as_of},         {"level", o->level},
 	    {"team", o->team},         {"territory", o->territory}, {"rep", o->rep},
-	    {"window", o->window},     {"currency", o->currency}, {"method", o->method},
-	    {"horizon", o->horizon},   {"holdout", o->holdout}, {"season", o->season},
-	    {"interval", o->interval}, {"from", o->from},       {"to", o->to},
-	    {"scenario", o->scenario},
+	    {"window", o->window},     {"currency", o->currency},   {"method", o->method},
+	    {"horizon", o->horizon},   {"holdout", o->holdout},     {"season", o->season},
+	    {"interval", o->interval}, {"from", o->from},           {"to", o->to},
+	    {"step", o->step},         {"scenario", o->scenario},
 	};
 	return cli_check_options(command_helps, sizeof command_helps / sizeof command_helps[0],
 	                         command, given, sizeof given / sizeof given[0]);
@@ -1056,35 +1124,84 @@ int main(int argc, char **argv)
 	cli_init(argv[0]);
 	while ((c = cli_getopt(argc, argv, options, &arg)) != -1) {
 		switch (c) {
-		case 'd': o.db = arg; break;
-		case 'p': o.period = arg; break;
-		case 'r': o.rep = arg; break;
-		case 'f': o.format = arg; break;
-		case 'o': o.output = arg; break;
-		case 'q': o.quiet = true; break;
-		case OPT_AS_OF: o.as_of = arg; break;
-		case OPT_LEVEL: o.level = arg; break;
-		case OPT_TEAM: o.team = arg; break;
-		case OPT_TERRITORY: o.territory = arg; break;
-		case OPT_WINDOW: o.window = arg; break;
-		case OPT_CURRENCY: o.currency = arg; break;
-		case OPT_METHOD: o.method = arg; break;
-		case OPT_HORIZON: o.horizon = arg; break;
-		case OPT_HOLDOUT: o.holdout = arg; break;
-		case OPT_SEASON: o.season = arg; break;
-		case OPT_INTERVAL: o.interval = arg; break;
-		case OPT_FROM: o.from = arg; break;
-		case OPT_TO: o.to = arg; break;
-		case OPT_SCENARIO: o.scenario = arg; break;
-		case 'h': help = true; break;
-		case 'V': cli_print_version(); return SPM_EXIT_OK;
-		default: return SPM_EXIT_USAGE;
+		case 'd':
+			o.db = arg;
+			break;
+		case 'p':
+			o.period = arg;
+			break;
+		case 'r':
+			o.rep = arg;
+			break;
+		case 'f':
+			o.format = arg;
+			break;
+		case 'o':
+			o.output = arg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case OPT_AS_OF:
+			o.as_of = arg;
+			break;
+		case OPT_LEVEL:
+			o.level = arg;
+			break;
+		case OPT_TEAM:
+			o.team = arg;
+			break;
+		case OPT_TERRITORY:
+			o.territory = arg;
+			break;
+		case OPT_WINDOW:
+			o.window = arg;
+			break;
+		case OPT_CURRENCY:
+			o.currency = arg;
+			break;
+		case OPT_METHOD:
+			o.method = arg;
+			break;
+		case OPT_HORIZON:
+			o.horizon = arg;
+			break;
+		case OPT_HOLDOUT:
+			o.holdout = arg;
+			break;
+		case OPT_SEASON:
+			o.season = arg;
+			break;
+		case OPT_INTERVAL:
+			o.interval = arg;
+			break;
+		case OPT_FROM:
+			o.from = arg;
+			break;
+		case OPT_TO:
+			o.to = arg;
+			break;
+		case OPT_STEP:
+			o.step = arg;
+			break;
+		case OPT_SCENARIO:
+			o.scenario = arg;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			cli_print_version();
+			return SPM_EXIT_OK;
+		default:
+			return SPM_EXIT_USAGE;
 		}
 	}
 	if (help) {
 		if (optind < argc &&
-		    cli_print_command_help(command_helps, sizeof command_helps / sizeof command_helps[0],
-		                           options, after, argv[optind]))
+		    cli_print_command_help(command_helps,
+		                           sizeof command_helps / sizeof command_helps[0], options,
+		                           after, argv[optind]))
 			return SPM_EXIT_OK;
 		cli_print_help(stdout, usage, about, options, after);
 		return SPM_EXIT_OK;

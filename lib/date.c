@@ -474,8 +474,8 @@ int spm_date_parse(spm_date *out, const char *text, size_t len, const char *layo
 	return SPM_OK;
 }
 
-/* The Monday of the week holding d: 1970-01-01 was a Thursday. */
-static spm_date monday_of(spm_date d)
+/* 1970-01-01 was a Thursday. */
+spm_date spm_date_monday(spm_date d)
 {
 	int32_t back = (int32_t)(((int64_t)d.days + 3) % 7);
 	if (back < 0)
@@ -485,7 +485,7 @@ static spm_date monday_of(spm_date d)
 
 void spm_date_iso_week(spm_date d, int *year, int *week)
 {
-	spm_date thursday = {monday_of(d).days + 3}, jan1;
+	spm_date thursday = {spm_date_monday(d).days + 3}, jan1;
 	int y;
 	spm_date_to_ymd(thursday, &y, NULL, NULL);
 	jan1.days = (int32_t)days_from_civil(y, 1, 1);
@@ -502,7 +502,7 @@ int spm_date_from_iso_week(spm_date *out, int year, int week)
 	if (year < 1 || year > 9999 || week < 1 || week > 53 ||
 	    spm_date_from_ymd(&jan4, year, 1, 4) != SPM_OK)
 		return SPM_EDATA;
-	spm_date monday = {monday_of(jan4).days + 7 * (week - 1)};
+	spm_date monday = {spm_date_monday(jan4).days + 7 * (week - 1)};
 	spm_date_iso_week(monday, &y, &w);
 	if (y != year || w != week)
 		return SPM_EDATA;

@@ -111,7 +111,8 @@ static int load_stages(job *j)
 		j->nstages++;
 		s->has_probability = !spm_stmt_is_null(q, 1);
 		s->probability.units = s->has_probability ? spm_stmt_int64(q, 1) : 0;
-		s->category = spm_stmt_is_null(q, 2) ? -1 : spm_fc_category_parse(spm_stmt_text(q, 2, NULL));
+		s->category =
+		    spm_stmt_is_null(q, 2) ? -1 : spm_fc_category_parse(spm_stmt_text(q, 2, NULL));
 	}
 	spm_stmt_finalize(q);
 	return rc == SPM_DONE ? SPM_OK : rc;
@@ -127,8 +128,8 @@ static int load_calls(job *j)
 	    " category, amount, currency, note FROM forecast_calls"
 	    " WHERE period_first = ?1 AND period_last = ?2 ORDER BY s, scope_id",
 	    j->err);
-	if (!rc && (spm_bind_date(q, 1, j->q->period.first) ||
-	            spm_bind_date(q, 2, j->q->period.last)))
+	if (!rc &&
+	    (spm_bind_date(q, 1, j->q->period.first) || spm_bind_date(q, 2, j->q->period.last)))
 		rc = nomem(j->err);
 	while (rc == SPM_OK && (rc = spm_stmt_step(q, j->err)) == SPM_ROW) {
 		rc = SPM_OK;
@@ -157,10 +158,11 @@ static int load_calls(job *j)
 		int k = strcmp(spm_stmt_text(q, 2, NULL), "commit") == 0 ? 0 : 1;
 		spm_money amount = {spm_stmt_int64(q, 3)};
 		/* a call without a currency is in the store's base currency (spm-import(1)) */
-		const char *cur = spm_stmt_is_null(q, 4) ? spm_fx_base(j->fx) : spm_stmt_text(q, 4, NULL);
+		const char *cur =
+		    spm_stmt_is_null(q, 4) ? spm_fx_base(j->fx) : spm_stmt_text(q, 4, NULL);
 		if (strcmp(cur, j->currency) != 0 &&
-		    (rc = spm_fx_convert(j->fx, amount, cur, j->currency, j->q->period.last, j->mode,
-		                         &amount, j->err)))
+		    (rc = spm_fx_convert(j->fx, amount, cur, j->currency, j->q->period.last,
+		                         j->mode, &amount, j->err)))
 			break;
 		c->has[k] = true;
 		c->amount[k] = amount;
@@ -179,9 +181,9 @@ static int load_calls(job *j)
 static const call *call_of(const job *j, spm_level level, const char *id)
 {
 	int scope = level == SPM_LEVEL_REP || level == SPM_LEVEL_MANAGER ? 0
-	            : level == SPM_LEVEL_TEAM                             ? 1
-	            : level == SPM_LEVEL_TERRITORY                        ? 2
-	                                                                  : -1;
+	            : level == SPM_LEVEL_TEAM                            ? 1
+	            : level == SPM_LEVEL_TERRITORY                       ? 2
+	                                                                 : -1;
 	size_t lo = 0, hi = j->ncalls;
 	if (scope < 0 || !id)
 		return NULL;
@@ -232,8 +234,8 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 	spm_money amount = l->amount;
 	int rc;
 	/* a deal without a currency is in the report's; spm_fx_convert keeps a same currency */
-	if ((rc = spm_fx_convert(j->fx, amount, l->currency ? l->currency : j->currency, j->currency,
-	                         l->date, j->mode, &amount, j->err)))
+	if ((rc = spm_fx_convert(j->fx, amount, l->currency ? l->currency : j->currency,
+	                         j->currency, l->date, j->mode, &amount, j->err)))
 		return rc;
 	sums *s = &j->rep[i];
 	const spm_period *p = &j->q->period;
@@ -264,7 +266,7 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 		c = SPM_FC_PIPELINE;
 	if (c == SPM_FC_CLOSED) /* an open deal cannot be closed yet: it is committed */
 		c = SPM_FC_COMMIT;
-	spm_rate prob = l->has_probability ? l->probability
+	spm_rate prob = l->has_probability          ? l->probability
 	                : sd && sd->has_probability ? sd->probability
 	                                            : (spm_rate){0};
 	spm_money weighted;
@@ -383,7 +385,8 @@ static int emit_all(job *j, spm_pipeline_fn fn, void *ctx)
 	for (size_t i = 0; i < o->nreps && !rc && (levels & (1u << SPM_LEVEL_REP)); i++)
 		if (!o->reps[i].manages && j->shown.rep[i] &&
 		    (j->seen[i] || spm_org_active(o, i, j->q->period.first, j->q->period.last)))
-			rc = emit(j, fn, ctx, SPM_LEVEL_REP, o->reps[i].id, o->reps[i].name, &j->rep[i]);
+			rc = emit(j, fn, ctx, SPM_LEVEL_REP, o->reps[i].id, o->reps[i].name,
+			          &j->rep[i]);
 	for (size_t i = 0; i < o->nreps && !rc && (levels & (1u << SPM_LEVEL_MANAGER)); i++)
 		if (o->reps[i].manages && shown[SPM_LEVEL_MANAGER][i])
 			rc = emit(j, fn, ctx, SPM_LEVEL_MANAGER, o->reps[i].id, o->reps[i].name,
@@ -425,14 +428,16 @@ int spm_pipeline(spm_store *st, const spm_pipeline_query *q, spm_pipeline_fn fn,
                  spm_error *err)
 {
 	if (!q || !fn || q->window < 0)
-		return spm_error_set(err, SPM_EUSAGE, "pipeline: bad arguments (a window below 1?)");
+		return spm_error_set(err, SPM_EUSAGE,
+		                     "pipeline: bad arguments (a window below 1?)");
 	job j = {.q = q, .st = st, .err = err, .mode = q->mode ? q->mode : SPM_ROUND_HALF_UP};
 	j.window = q->window ? q->window : 90;
 	j.window_from = spm_date_add_days(q->as_of, 1 - j.window);
 	j.closed_to = q->as_of.days < q->period.last.days ? q->as_of : q->period.last;
 	int rc;
 	if (!(rc = spm_org_load(st, &j.org, err)) && !(rc = spm_fx_open(&j.fx, st, err)) &&
-	    !(rc = spm_org_shown_make(j.org, &q->filter, &j.shown, err)) && !(rc = load_stages(&j))) {
+	    !(rc = spm_org_shown_make(j.org, &q->filter, &j.shown, err)) &&
+	    !(rc = load_stages(&j))) {
 		j.currency = q->currency ? q->currency : spm_fx_base(j.fx);
 		rc = load_calls(&j);
 		size_t nr = j.org->nreps + 1;
@@ -456,30 +461,52 @@ int spm_pipeline(spm_store *st, const spm_pipeline_query *q, spm_pipeline_fn fn,
 	return rc;
 }
 
-/* ---- monthly bookings ----------------------------------------------------------------------- */
+/* ---- bookings series ------------------------------------------------------------------------ */
 
-typedef struct monthly {
+typedef struct series_job {
 	spm_fx *fx;
 	const char *currency;
-	int first; /* year × 12 + month - 1 of out[0] */
+	spm_step step;
+	spm_date first; /* the first day of out[0]'s step */
 	size_t n;
-	spm_money *out;    /* n months; per rep: n months of each rep of `org`, rep after rep */
+	spm_money *out;     /* n steps; per rep: n steps of each rep of `org`, rep after rep */
 	const spm_org *org; /* per rep, or NULL */
-	bool *any;         /* per rep: has bookings */
+	bool *any;          /* per rep: has bookings */
 	spm_error *err;
-} monthly;
+} series_job;
+
+spm_date spm_step_first(spm_step step, spm_date d)
+{
+	int day;
+	if (step == SPM_STEP_WEEK)
+		return spm_date_monday(d);
+	spm_date_to_ymd(d, NULL, NULL, &day);
+	return spm_date_add_days(d, 1 - day);
+}
+
+/* The index of the step holding d, counted from the first; negative before it. */
+static long step_index(const series_job *m, spm_date d)
+{
+	int y0, m0, y, mo;
+	if (d.days < m->first.days)
+		return -1;
+	if (m->step == SPM_STEP_WEEK)
+		return (long)(d.days - m->first.days) / 7;
+	spm_date_to_ymd(m->first, &y0, &m0, NULL);
+	spm_date_to_ymd(d, &y, &mo, NULL);
+	return ((long)y - y0) * 12 + mo - m0;
+}
 
 static int on_booking(void *ctx, const spm_credit_line *l)
 {
-	monthly *m = ctx;
-	int y, mo, d, rc;
-	spm_date_to_ymd(l->date, &y, &mo, &d);
-	long k = (long)y * 12 + mo - 1 - m->first;
+	series_job *m = ctx;
+	int rc;
+	long k = step_index(m, l->date);
 	if (k < 0 || (size_t)k >= m->n)
 		return SPM_OK;
 	spm_money amount = l->amount;
-	if ((rc = spm_fx_convert(m->fx, amount, l->currency ? l->currency : m->currency, m->currency,
-	                         l->date, SPM_ROUND_HALF_UP, &amount, m->err)))
+	if ((rc = spm_fx_convert(m->fx, amount, l->currency ? l->currency : m->currency,
+	                         m->currency, l->date, SPM_ROUND_HALF_UP, &amount, m->err)))
 		return rc;
 	spm_money *at = &m->out[k];
 	if (m->org) {
@@ -494,46 +521,43 @@ static int on_booking(void *ctx, const spm_credit_line *l)
 	return SPM_OK;
 }
 
-/* Reads the won bookings of the n months from `first` into m (whose out, org and any are set). */
-static int read_monthly(spm_store *st, const char *currency, spm_date first, monthly *m,
-                        spm_error *err)
+/* Reads the won bookings of the n steps from the one holding `first` into m (out, org, any set). */
+static int read_series(spm_store *st, const char *currency, spm_date first, series_job *m,
+                       spm_error *err)
 {
-	int y, mo, d, rc;
-	size_t n = m->n;
-	spm_date_to_ymd(first, &y, &mo, &d);
-	m->first = y * 12 + mo - 1;
+	int rc;
+	m->first = spm_step_first(m->step, first);
 	m->err = err;
-	spm_date lo, hi;
-	if (spm_date_from_ymd(&lo, y, mo, 1) != SPM_OK)
-		return spm_error_set(err, SPM_EUSAGE, "monthly bookings: bad first month");
-	hi = spm_date_add_days(spm_date_add_months(lo, (int)n), -1);
+	spm_date hi = m->step == SPM_STEP_WEEK ? spm_date_add_days(m->first, 7 * (int)m->n)
+	                                       : spm_date_add_months(m->first, (int)m->n);
+	hi = spm_date_add_days(hi, -1);
 	if ((rc = spm_fx_open(&m->fx, st, err)))
 		return rc;
 	m->currency = currency ? currency : spm_fx_base(m->fx);
 	spm_plan_credit rule = {.statuses = 1u << 1,
 	                        .date = SPM_DATE_CLOSE,
 	                        .roles = SPM_CREDIT_OWNER | SPM_CREDIT_SPLIT};
-	spm_credit_query q = {.rule = &rule, .first = lo, .last = hi, .any_order = true};
+	spm_credit_query q = {.rule = &rule, .first = m->first, .last = hi, .any_order = true};
 	rc = spm_credits_ex(st, &q, on_booking, m, err);
 	spm_fx_close(m->fx);
 	return rc;
 }
 
-int spm_monthly_bookings(spm_store *st, const char *currency, spm_date first, size_t n,
-                         spm_money *out, spm_error *err)
+int spm_bookings_series(spm_store *st, const char *currency, spm_step step, spm_date first,
+                        size_t n, spm_money *out, spm_error *err)
 {
-	monthly m = {.n = n, .out = out};
+	series_job m = {.step = step, .n = n, .out = out};
 	memset(out, 0, n * sizeof *out);
 	if (n == 0)
 		return SPM_OK;
-	return read_monthly(st, currency, first, &m, err);
+	return read_series(st, currency, first, &m, err);
 }
 
-int spm_monthly_bookings_by_rep(spm_store *st, const char *currency, spm_date first, size_t n,
-                                spm_rep_series_fn fn, void *ctx, spm_error *err)
+int spm_bookings_series_by_rep(spm_store *st, const char *currency, spm_step step, spm_date first,
+                               size_t n, spm_rep_series_fn fn, void *ctx, spm_error *err)
 {
 	spm_org *org = NULL;
-	monthly m = {.n = n};
+	series_job m = {.step = step, .n = n};
 	int rc = spm_org_load(st, &org, err);
 	if (rc || n == 0) {
 		spm_org_free(org);
@@ -545,7 +569,7 @@ int spm_monthly_bookings_by_rep(spm_store *st, const char *currency, spm_date fi
 	if (!m.out || !m.any)
 		rc = nomem(err);
 	if (!rc)
-		rc = read_monthly(st, currency, first, &m, err);
+		rc = read_series(st, currency, first, &m, err);
 	for (size_t i = 0; !rc && i < org->nreps; i++)
 		if (m.any[i])
 			rc = fn(ctx, org->reps[i].id, &m.out[i * n], n);

@@ -64,6 +64,8 @@ size_t spm_date_format(char *buf, size_t size, spm_date d);
  * 1..9999).
  */
 void spm_date_iso_week(spm_date d, int *year, int *week);
+/* The Monday of the week holding d. */
+spm_date spm_date_monday(spm_date d);
 int spm_date_from_iso_week(spm_date *monday, int year, int week);
 
 /* d plus n days (n may be negative). */

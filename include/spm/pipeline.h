@@ -66,7 +66,8 @@ typedef struct spm_pipeline_query {
 	spm_rounding mode;     /* 0: half-up */
 	unsigned levels;       /* bits 1 << spm_level; 0: rep only */
 	spm_org_filter filter; /* rows chosen, figures unchanged */
-	spm_overdue_fn overdue; /* optional: called for every overdue credit line, in no set order */
+	spm_overdue_fn
+	    overdue; /* optional: called for every overdue credit line, in no set order */
 	void *overdue_ctx;
 } spm_pipeline_query;
 
@@ -120,15 +121,15 @@ typedef struct spm_accuracy_row {
 	spm_level level;
 	const char *id; /* NULL for the company */
 	bool summary;
-	spm_date as_of;     /* a snapshot's; not for a summary */
+	spm_date as_of; /* a snapshot's; not for a summary */
 	int64_t snapshot_id;
 	size_t snapshots;   /* a summary: how many */
 	spm_money forecast; /* a snapshot's commit; a summary: the latest snapshot's */
 	spm_money actual;
-	spm_money error;    /* forecast - actual */
-	bool pct_defined;   /* false when the actual is 0 */
-	spm_rate pct;       /* error / actual; a summary: the mean of |error| / actual */
-	spm_rate bias;      /* a summary: the mean of error / actual */
+	spm_money error;  /* forecast - actual */
+	bool pct_defined; /* false when the actual is 0 */
+	spm_rate pct;     /* error / actual; a summary: the mean of |error| / actual */
+	spm_rate bias;    /* a summary: the mean of error / actual */
 	const char *currency;
 } spm_accuracy_row;
 
@@ -142,23 +143,29 @@ typedef int (*spm_accuracy_fn)(void *ctx, const spm_accuracy_row *row);
 int spm_forecast_accuracy(spm_store *st, const spm_period *period, spm_date to, unsigned levels,
                           spm_accuracy_fn fn, void *ctx, spm_error *err);
 
-/*
- * Won bookings per month, the series spm-forecast forecasts: the owner and split credit of won
- * deals (a deal counted once), by close date, converted into `currency` (NULL: the store's base)
- * at the close date's rate; out[k] for the k-th month from the month holding `first`, n months.
- * Returns SPM_OK, SPM_EDATA (a rate missing), SPM_ERANGE, or a store failure.
- */
-int spm_monthly_bookings(spm_store *st, const char *currency, spm_date first, size_t n,
-                         spm_money *out, spm_error *err);
+/* The steps of a bookings series: calendar months, or ISO weeks (Monday to Sunday). */
+typedef enum spm_step { SPM_STEP_MONTH, SPM_STEP_WEEK } spm_step;
+
+/* The first day of the step holding d: the 1st of its month, or the Monday of its week. */
+spm_date spm_step_first(spm_step step, spm_date d);
 
 /*
- * The same per rep: calls fn once per rep with any won bookings in the n months, in byte order of
- * rep ids, with the rep's n monthly sums (valid during the call). Returns SPM_OK, fn's non-zero
- * return, or as spm_monthly_bookings.
+ * Won bookings per step, the series spm-forecast forecasts: the owner and split credit of won
+ * deals (a deal counted once), by close date, converted into `currency` (NULL: the store's base)
+ * at the close date's rate; out[k] for the k-th month (or ISO week) from the one holding `first`,
+ * n steps. Returns SPM_OK, SPM_EDATA (a rate missing), SPM_ERANGE, or a store failure.
  */
-typedef int (*spm_rep_series_fn)(void *ctx, const char *rep_id, const spm_money *months, size_t n);
-int spm_monthly_bookings_by_rep(spm_store *st, const char *currency, spm_date first, size_t n,
-                                spm_rep_series_fn fn, void *ctx, spm_error *err);
+int spm_bookings_series(spm_store *st, const char *currency, spm_step step, spm_date first,
+                        size_t n, spm_money *out, spm_error *err);
+
+/*
+ * The same per rep: calls fn once per rep with any won bookings in the n steps, in byte order of
+ * rep ids, with the rep's n sums (valid during the call). Returns SPM_OK, fn's non-zero return,
+ * or as spm_bookings_series.
+ */
+typedef int (*spm_rep_series_fn)(void *ctx, const char *rep_id, const spm_money *steps, size_t n);
+int spm_bookings_series_by_rep(spm_store *st, const char *currency, spm_step step, spm_date first,
+                               size_t n, spm_rep_series_fn fn, void *ctx, spm_error *err);
 
 /* The close dates of the first and last won deals; *any false when there are none. */
 int spm_bookings_span(spm_store *st, spm_date *first, spm_date *last, bool *any, spm_error *err);

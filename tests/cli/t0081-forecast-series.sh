@@ -80,15 +80,43 @@ expect_err_has "MAPE undefined (an actual is 0)"
 "$SPM_SRC/examples/job.sh" >/dev/null 2>&1 || exit 1
 run spm-forecast --method naive --horizon 1 --holdout 1 series
 expect_status 0
-june=$(sed -e "s/'2026-01-01', '2026-03-31', '2026-03-15'/'2026-06-01', '2026-06-30', '2026-06-30'/" \
-	-e "s/JOIN credits c ON c.deal_id = d.deal_id/JOIN credits c ON c.deal_id = d.deal_id AND c.kind = 'revenue'/" \
-	"$SPM_SRC/bench/attainment.sql" | awk '/^SELECT r.rep_id/ { exit } { print }'; echo "SELECT sum(amount) FROM credited;")
+# The company's won bookings from day $1 to day $2 (cancellations seen to $2), by SQL, to the cent.
+bookings_sql() {
+	{ sed -e "s/'2026-01-01', '2026-03-31', '2026-03-15'/'$1', '$2', '$2'/" \
+		-e "s/JOIN credits c ON c.deal_id = d.deal_id/JOIN credits c ON c.deal_id = d.deal_id AND c.kind = 'revenue'/" \
+		"$SPM_SRC/bench/attainment.sql" | awk '/^SELECT r.rep_id/ { exit } { print }'
+	  echo "SELECT sum(amount) FROM credited;"; } | sqlite3 -batch "$SPM_DB" | awk '{ printf "%.2f", $1 / 10000 }'
+}
 expect_eq "June's bookings, held out, as SQL sums them" \
-	"$(echo "$june" | sqlite3 -batch "$SPM_DB" | awk '{ printf "%.2f", $1 / 10000 }')" "$(sed -n 2p out | cut -d, -f5)"
+	"$(bookings_sql 2026-06-01 2026-06-30)" "$(sed -n 2p out | cut -d, -f5)"
 expect_eq "from the first won month to the last" "2026-06" "$(sed -n 2p out | cut -d, -f1)"
 run spm-forecast --from 2026-02 --to 2026-04 --method mean --horizon 1 series
 expect_status 0
 expect_eq "--from and --to" "2026-05" "$(sed -n 2p out | cut -d, -f1)"
+
+# By ISO week: the last, 2026-W27 (Monday 06-29 to Sunday 07-05), held out, against SQL.
+run spm-forecast --step week --method naive --horizon 1 --holdout 1 series
+expect_status 0
+expect_err_has "naive on 25 weeks"
+expect_eq "week 27's bookings, held out, as SQL sums them" \
+	"$(bookings_sql 2026-06-29 2026-07-05)" "$(sed -n 2p out | cut -d, -f5)"
+expect_eq "the held-out week's name" "2026-W27" "$(sed -n 2p out | cut -d, -f1)"
+run spm-forecast --from 2026-W10 --to 2026-W20 --method mean --horizon 2 series
+expect_status 0
+expect_eq "--from and --to as weeks choose weeks" "2026-W21 2026-W22" "$(sed -n '2,3p' out | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_err_has "mean on 11 weeks"
+run spm-forecast --level rep --step week --method naive --horizon 1 series
+expect_status 0
+expect_eq "per rep by week" "2026-W28" "$(sed -n 2p out | cut -d, -f2)"
+run spm-forecast --step month --from 2026-W10 series
+expect_status 64
+expect_err_has "--from: '2026-W10' is a week, but --step is by month"
+run spm-forecast --from 2026-W10 --to 2026-03 series
+expect_status 64
+expect_err_has "--to: '2026-03' is a month, but --from is by week"
+run spm-forecast --step fortnight series
+expect_status 64
+expect_err_has "--step: expected month or week, not 'fortnight'"
 
 # Every rep's own series, each forecast on its own (on two threads: the same rows every time).
 run spm-forecast --level rep --horizon 2 series
@@ -145,5 +173,5 @@ expect_status 74
 expect_err "spm-forecast: cannot open 'missing.csv': No such file or directory"
 run spm-forecast --from 2026-01 series line.csv
 expect_status 64
-expect_err_has "--from and --to choose the store's months, not a file's"
+expect_err_has "--from, --to and --step choose the store's bookings, not a file's steps"
 finish

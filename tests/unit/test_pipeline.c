@@ -920,7 +920,7 @@ static void test_monthly_bookings(void **state)
 	spm_error err;
 	for (size_t k = 0; k < 5; k++)
 		m[k].units = SENTINEL;
-	if (spm_monthly_bookings(*state, NULL, D("2026-05-10"), 5, m, &err))
+	if (spm_bookings_series(*state, NULL, SPM_STEP_MONTH, D("2026-05-10"), 5, m, &err))
 		fail_msg("bookings: %s", err.message);
 	for (size_t k = 0; k < 5; k++) {
 		size_t n = strlen(text);
@@ -932,18 +932,44 @@ static void test_monthly_bookings(void **state)
 	 * = 2,727.2727, W6 1,000, W7 1,000 / 1.1 = 909.0909: 13,727.2727. W2 5,000, W8 8,000 / 1.2
 	 * = 6,666.6667, W3 2,000 / 1.2 = 1,666.6667: 13,333.3334. September nothing.
 	 */
-	if (spm_monthly_bookings(*state, "EUR", D("2026-07-31"), 3, m, &err))
+	if (spm_bookings_series(*state, "EUR", SPM_STEP_MONTH, D("2026-07-31"), 3, m, &err))
 		fail_msg("bookings: %s", err.message);
 	assert_money_text(m[0], "13727.2727");
 	assert_money_text(m[1], "13333.3334");
 	assert_money_text(m[2], "0");
 	/* none asked: nothing written, nothing read */
 	m[0].units = SENTINEL;
-	assert_int_equal(spm_monthly_bookings(*state, NULL, D("2026-05-01"), 0, m, &err), SPM_OK);
+	assert_int_equal(
+	    spm_bookings_series(*state, NULL, SPM_STEP_MONTH, D("2026-05-01"), 0, m, &err), SPM_OK);
 	/* a currency without rates */
-	assert_int_equal(spm_monthly_bookings(*state, "GBP", D("2026-07-01"), 1, m, &err),
-	                 SPM_EDATA);
+	assert_int_equal(
+	    spm_bookings_series(*state, "GBP", SPM_STEP_MONTH, D("2026-07-01"), 1, m, &err),
+	    SPM_EDATA);
 	assert_non_null(strstr(err.message, "GBP"));
+}
+
+/*
+ * By ISO week, eight weeks from a Thursday, 2026-07-02, so from Monday 06-29: W5 (06-30) 4,000 +
+ * W4 (07-01) 3,000 + W7 (Sunday 07-05) 1,000 = 8,000; W1 10,000; W9 cancelled on 08-01 but WA
+ * (500) counts, its cancellation on 09-01 after the last week (08-17 to 08-23); W6 1,100; nothing;
+ * W2 6,000; W8 8,000; W3 2,000.
+ */
+static void test_weekly_bookings(void **state)
+{
+	spm_money m[8];
+	char text[512] = "", a[SPM_NUM_BUFSZ];
+	spm_error err;
+	if (spm_bookings_series(*state, NULL, SPM_STEP_WEEK, D("2026-07-02"), 8, m, &err))
+		fail_msg("bookings: %s", err.message);
+	for (size_t k = 0; k < 8; k++) {
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof text - n, "%s ", M(a, m[k]));
+	}
+	assert_string_equal(text, "8000 10000 500 1100 0 6000 8000 2000 ");
+	assert_int_equal(spm_step_first(SPM_STEP_WEEK, D("2026-07-05")).days, D("2026-06-29").days);
+	assert_int_equal(spm_step_first(SPM_STEP_WEEK, D("2026-06-29")).days, D("2026-06-29").days);
+	assert_int_equal(spm_step_first(SPM_STEP_MONTH, D("2026-07-31")).days,
+	                 D("2026-07-01").days);
 }
 
 static int series_row(void *ctx, const char *rep_id, const spm_money *months, size_t n)
@@ -976,7 +1002,8 @@ static void test_monthly_bookings_by_rep(void **state)
 	spm_error err;
 	int calls = 0;
 	out[0] = '\0';
-	if (spm_monthly_bookings_by_rep(*state, NULL, D("2026-05-01"), 5, series_row, NULL, &err))
+	if (spm_bookings_series_by_rep(*state, NULL, SPM_STEP_MONTH, D("2026-05-01"), 5, series_row,
+	                               NULL, &err))
 		fail_msg("bookings: %s", err.message);
 	assert_string_equal(out, "a1: 0 0 10000 10800 0\n"
 	                         "a2: 0 4000 3000 5200 0\n"
@@ -985,11 +1012,20 @@ static void test_monthly_bookings_by_rep(void **state)
 	                         "x2: 0 0 1000 0 0\n");
 	/* one month, August: only a1 and a2 booked */
 	out[0] = '\0';
-	if (spm_monthly_bookings_by_rep(*state, NULL, D("2026-08-31"), 1, series_row, NULL, &err))
+	if (spm_bookings_series_by_rep(*state, NULL, SPM_STEP_MONTH, D("2026-08-31"), 1, series_row,
+	                               NULL, &err))
 		fail_msg("bookings: %s", err.message);
 	assert_string_equal(out, "a1: 10800\na2: 5200\n");
-	assert_int_equal(spm_monthly_bookings_by_rep(*state, NULL, D("2026-05-01"), 5, series_stop,
-	                                             &calls, &err),
+	/* by week, from 07-06 to 08-16: a1's W1, W2 and share of W8; WA's cancellation not seen */
+	out[0] = '\0';
+	if (spm_bookings_series_by_rep(*state, NULL, SPM_STEP_WEEK, D("2026-07-06"), 6, series_row,
+	                               NULL, &err))
+		fail_msg("bookings: %s", err.message);
+	assert_string_equal(out, "a1: 10000 0 0 0 6000 4800\n"
+	                         "a2: 0 500 0 0 0 3200\n"
+	                         "b1: 0 0 1100 0 0 0\n");
+	assert_int_equal(spm_bookings_series_by_rep(*state, NULL, SPM_STEP_MONTH, D("2026-05-01"),
+	                                            5, series_stop, &calls, &err),
 	                 5);
 	assert_int_equal(calls, 1);
 }
@@ -1018,11 +1054,12 @@ static void test_empty_store(void **state)
 	int calls = 0;
 	assert_int_equal(spm_bookings_span(*state, &first, &last, &any, &err), SPM_OK);
 	assert_false(any);
-	assert_int_equal(spm_monthly_bookings(*state, NULL, D("2026-01-01"), 3, m, &err), SPM_OK);
+	assert_int_equal(
+	    spm_bookings_series(*state, NULL, SPM_STEP_MONTH, D("2026-01-01"), 3, m, &err), SPM_OK);
 	for (size_t k = 0; k < 3; k++)
 		assert_int_equal(m[k].units, 0);
-	assert_int_equal(spm_monthly_bookings_by_rep(*state, NULL, D("2026-01-01"), 3, series_stop,
-	                                             &calls, &err),
+	assert_int_equal(spm_bookings_series_by_rep(*state, NULL, SPM_STEP_MONTH, D("2026-01-01"),
+	                                            3, series_stop, &calls, &err),
 	                 SPM_OK);
 	assert_int_equal(calls, 0);
 	/* the pipeline lists the active reps with nothing */
@@ -1217,6 +1254,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_accuracy_undefined, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_accuracy_refusals, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_monthly_bookings, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_weekly_bookings, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_monthly_bookings_by_rep, setup,
 	                                    teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_bookings_span, setup, teststore_teardown),
