@@ -306,7 +306,7 @@ static int impossible_date(spm_error *err, const char *s, size_t len)
 static int parse_iso(spm_date *out, const char *s, size_t len, spm_error *err)
 {
 	size_t i = 0;
-	int y, m, d;
+	int y = 0, m = 0, d = 0;
 	bool shape = fixed_digits(s, len, &i, 4, &y) && i < len && s[i++] == '-' &&
 	             fixed_digits(s, len, &i, 2, &m) && i < len && s[i++] == '-' &&
 	             fixed_digits(s, len, &i, 2, &d);
