@@ -167,4 +167,17 @@ void cli_plan_set_free(cli_plan_set *ps);
 void cli_progress(const char *what, uint64_t count, uint64_t done, uint64_t total);
 void cli_progress_end(void);
 
+/* A rate as a percentage with two decimals, cut toward zero: 0.866666 is "86.66". */
+void cli_percent2(char *buf, size_t size, spm_rate r);
+
+/* The attainment command's options (cli_attain.c), as spm-quota and spm-report take them. */
+typedef struct cli_attain_opts {
+	const char *db, *period, *as_of, *level, *to_date, *pacing, *team, *territory, *rep;
+	const char *metric, *currency, *format, *output;
+	bool quiet;
+} cli_attain_opts;
+
+/* Per rep and roll-up, credited bookings against quota to a day; returns an exit status. */
+int cli_attainment(const cli_attain_opts *o);
+
 #endif
