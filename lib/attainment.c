@@ -36,6 +36,8 @@ typedef struct figures {
 	spm_money ic_quota, ic_expected; /* groups: sums over their individual contributors */
 	bool has_ic_quota;
 	size_t ics; /* groups: their individual contributors active in the span */
+	size_t deals;      /* owner and split lines: won deals credited */
+	spm_money largest; /* the largest of those lines */
 } figures;
 
 typedef struct job {
@@ -87,6 +89,8 @@ static int on_credit(void *ctx, const spm_credit_line *l)
 		if ((rc = add(j, &f->credited, amount)) ||
 		    (revenue && (rc = add(j, &j->rev[i * NSPANS + s], amount))))
 			return rc;
+		if (revenue && (f->deals++ == 0 || amount.units > f->largest.units))
+			f->largest = amount;
 		j->seen[i] = true;
 	}
 	return SPM_OK;
@@ -183,7 +187,12 @@ static int roll(job *j, figures *g, size_t i)
 	int rc = SPM_OK;
 	for (size_t s = 0; s < j->q->nspans && !rc; s++) {
 		const figures *f = &j->rep[i * NSPANS + s];
-		if ((rc = add(j, &g[s].credited, j->rev[i * NSPANS + s])) || r->manages)
+		if ((rc = add(j, &g[s].credited, j->rev[i * NSPANS + s])))
+			continue;
+		if (f->deals && (g[s].deals == 0 || f->largest.units > g[s].largest.units))
+			g[s].largest = f->largest;
+		g[s].deals += f->deals;
+		if (r->manages)
 			continue;
 		g[s].ics += spm_org_active(j->org, i, j->q->spans[s].first, j->to[s]);
 		if (!f->has_quota)
@@ -242,6 +251,8 @@ static int emit(job *j, spm_attainment_fn fn, void *ctx, spm_level level, const 
 		    .to = j->to[s],
 		    .reps = group ? f[s].ics : 1,
 		    .credited = f[s].credited,
+		    .deals = f[s].deals,
+		    .largest = f[s].largest,
 		    .currency = j->currency,
 		};
 		if (group) {

@@ -72,6 +72,9 @@ typedef struct spm_attainment_row {
 	spm_date from, to;
 	size_t reps;       /* individual contributors in it active in the span (1 for a rep) */
 	spm_money credited;
+	size_t deals;      /* won deals credited as owner or split (a group: its reps' lines, so a
+	                      deal split between two of its reps counts twice) */
+	spm_money largest; /* the largest of those credits; 0 without deals */
 	bool has_quota;
 	spm_money quota;
 	bool quota_set;        /* the roll-up's own stored quota (not the sum) */

@@ -1453,6 +1453,43 @@ static void test_attainment_q1(void **state)
 	            "team west c=1000 q=- n=1 rq=- e=0\n");
 }
 
+static int deals_row(void *ctx, const spm_attainment_row *r)
+{
+	char big[SPM_NUM_BUFSZ];
+	(void)ctx;
+	spm_money_format(big, sizeof big, r->largest, 0);
+	size_t n = strlen(rows);
+	snprintf(rows + n, sizeof rows - n, "%s %s %zu %s\n", spm_level_name(r->level),
+	         r->id ? r->id : "-", r->deals, big);
+	return 0;
+}
+
+/*
+ * Won deals credited as owner or split, and the largest such credit, in Q1: a1 E1 10,000; a2
+ * E2's 3,000 share; b1 E2's 1,000 share; a4 only an overlay (0 deals); m1 E6 2,000, in the
+ * manager's group with a1 and a2 (3 deals). The company counts E2 once per rep in it (4 lines).
+ */
+static void test_attainment_deals(void **state)
+{
+	spm_attainment_query q = {.spans = {P("2026-Q1")},
+	                          .nspans = 1,
+	                          .as_of = D("2026-12-31"),
+	                          .levels = 1u << SPM_LEVEL_REP | 1u << SPM_LEVEL_MANAGER |
+	                                    1u << SPM_LEVEL_COMPANY};
+	spm_error err;
+	rows[0] = '\0';
+	if (spm_attainment(*state, &q, deals_row, NULL, &err))
+		fail_msg("attainment: %s", err.message);
+	assert_string_equal(rows, "rep a1 1 10000\n"
+	                          "rep a2 1 3000\n"
+	                          "rep a4 0 0\n"
+	                          "rep b1 1 1000\n"
+	                          "manager m0 4 10000\n"
+	                          "manager m1 3 10000\n"
+	                          "manager m2 1 1000\n"
+	                          "company - 4 10000\n");
+}
+
 /*
  * 2026 as a whole, to 2026-02-14 (45 of 365 days; of Q1's 90 days, 45). Credited to date: E1
  * and E2 only. a1: 120,000 for the year; linear 120,000 × 45/365 = 14,794.5205...; seasonal: its
@@ -1753,6 +1790,7 @@ int main(void)
 	    cmocka_unit_test(test_alloc_callback_stops),
 	    cmocka_unit_test(test_alloc_no_manager_lines),
 	    cmocka_unit_test(test_attainment_q1),
+	    cmocka_unit_test(test_attainment_deals),
 	    cmocka_unit_test(test_attainment_year_to_date),
 	    cmocka_unit_test(test_attainment_filters),
 	    cmocka_unit_test(test_attainment_refusals),
