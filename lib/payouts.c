@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spm/html.h"
 #include "stmtutil.h"
 #include "util.h"
 
@@ -668,50 +669,6 @@ void spm_totals_release(spm_totals *t)
 		return;
 	free(t->items);
 	memset(t, 0, sizeof *t);
-}
-
-int spm_html_escape(FILE *fp, const char *s, size_t len)
-{
-	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-	size_t i = 0, plain = 0;
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		const char *entity = NULL;
-		size_t step = 1;
-		switch (c) {
-		case '&': entity = "&amp;"; break;
-		case '<': entity = "&lt;"; break;
-		case '>': entity = "&gt;"; break;
-		case '"': entity = "&quot;"; break;
-		case '\'': entity = "&#39;"; break;
-		default:
-			if (c >= 0x80) {
-				uint32_t cp;
-				step = spm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-				/* C1 controls are as unwelcome in a page as C0 ones */
-				if (step == 0) {
-					entity = replacement;
-					step = 1;
-				} else if (cp <= 0x9F) {
-					entity = replacement;
-				}
-			} else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-				entity = replacement;
-			}
-		}
-		if (!entity) {
-			i += step;
-			continue;
-		}
-		if (i > plain)
-			fwrite(s + plain, 1, i - plain, fp);
-		fputs(entity, fp);
-		i += step;
-		plain = i;
-	}
-	if (len > plain)
-		fwrite(s + plain, 1, len - plain, fp);
-	return ferror(fp) ? SPM_EIO : SPM_OK;
 }
 
 static void html_text(FILE *fp, const char *s)

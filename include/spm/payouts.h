@@ -219,13 +219,6 @@ void spm_totals_clear(spm_totals *t); /* no totals, memory kept */
 void spm_totals_release(spm_totals *t);
 
 /*
- * Writes s (len bytes) to fp escaped for HTML text and attribute values: & < > " ' as entities;
- * control characters other than tab and newline, and bytes that are not UTF-8, as U+FFFD. Returns
- * SPM_OK or SPM_EIO when a write fails.
- */
-int spm_html_escape(FILE *fp, const char *s, size_t len);
-
-/*
  * Writes the statement of one rep (rep_id) or of every rep with lines in the run (NULL) as one
  * self-contained printable HTML document: inline CSS only, no scripts, nothing loaded from
  * elsewhere; one page per rep, with the run's facts, the lines (kind, plan, component, base,

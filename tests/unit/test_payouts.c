@@ -18,6 +18,7 @@
 #include "teststore.h"
 #include "testutil.h"
 
+#include "spm/html.h"
 #include "spm/payouts.h"
 #include "spm/writer.h"
 
