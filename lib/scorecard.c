@@ -1,0 +1,273 @@
+/*
+ * scorecard.c - every rep's measures for one period (see spm/scorecard.h): the attainment rows at
+ * rep level, then the activities per kind and the lines of the period's commission run, each
+ * added to its rep's row found by id.
+ */
+#include "spm/scorecard.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "spm/activity.h"
+#include "spm/attainment.h"
+#include "spm/fx.h"
+#include "spm/org.h"
+#include "spm/payouts.h"
+#include "util.h"
+
+static const char *const stat_names[SPM_STAT_COUNT] = {
+    "bookings", "deals",  "attainment", "payout",   "largest", "activities",
+    "calls",    "emails", "meetings",   "webinars", "demos",
+};
+
+/* The activity kind of each counted measure, in the order of spm_scorecard_row.activity. */
+static const char *const kinds[SPM_SCORECARD_KINDS] = {"call", "email", "meeting", "webinar",
+                                                       "demo"};
+
+const char *spm_stat_name(spm_stat m)
+{
+	return (unsigned)m < SPM_STAT_COUNT ? stat_names[m] : "?";
+}
+
+int spm_stat_parse(const char *name)
+{
+	for (int m = 0; name && m < SPM_STAT_COUNT; m++)
+		if (strcmp(name, stat_names[m]) == 0)
+			return m;
+	return -1;
+}
+
+typedef struct job {
+	spm_scorecard *sc;
+	size_t cap;
+	spm_level level;
+	const spm_org *org;
+	spm_fx *fx;
+	spm_date last;
+	int kind; /* the activity kind being read: its index, or -1 for every kind */
+	spm_error *err;
+	/* the rows a rep's figures go to (its own, or the groups holding it), and how many */
+	spm_scorecard_row *to[64];
+	size_t nto;
+	size_t rep; /* the rep being rolled up */
+} job;
+
+static int nomem(spm_error *err)
+{
+	return spm_error_set(err, SPM_ENOMEM, "out of memory");
+}
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+	if (s && !d)
+		*failed = true;
+	return d;
+}
+
+static int on_rep(void *ctx, const spm_attainment_row *a)
+{
+	job *j = ctx;
+	spm_scorecard *sc = j->sc;
+	if (sc->n == j->cap) {
+		size_t cap = j->cap ? 2 * j->cap : 64;
+		spm_scorecard_row *rows = realloc(sc->rows, cap * sizeof *rows);
+		if (!rows)
+			return nomem(j->err);
+		sc->rows = rows;
+		j->cap = cap;
+	}
+	size_t i = j->level == SPM_LEVEL_REP ? spm_org_rep_find(j->org, a->id) : SPM_ORG_NONE;
+	bool failed = false;
+	spm_scorecard_row *r = &sc->rows[sc->n];
+	*r = (spm_scorecard_row){
+	    .id = dup_or_null(a->id, &failed),
+	    .name = dup_or_null(a->name, &failed),
+	    .team = dup_or_null(i == SPM_ORG_NONE ? NULL : j->org->reps[i].team, &failed),
+	    .reps = a->reps,
+	    .bookings = a->credited,
+	    .deals = a->deals,
+	    .largest = a->largest,
+	    .has_quota = a->has_quota,
+	    .quota = a->quota,
+	    .attainment = a->attainment,
+	};
+	sc->n++; /* even half-filled, so that spm_scorecard_free releases it */
+	snprintf(sc->currency, sizeof sc->currency, "%s", a->currency);
+	return failed ? nomem(j->err) : SPM_OK;
+}
+
+/* The row of id (NULL: the company's), or NULL when it is not listed. */
+static spm_scorecard_row *row_of(job *j, const char *id)
+{
+	if (!id)
+		return j->sc->n == 1 && !j->sc->rows[0].id ? &j->sc->rows[0] : NULL;
+	size_t i = spm_find_sorted(j->sc->rows, j->sc->n, sizeof *j->sc->rows,
+	                           offsetof(spm_scorecard_row, id), id);
+	return i == (size_t)-1 ? NULL : &j->sc->rows[i];
+}
+
+static int collect_group(void *ctx, spm_level level, size_t index)
+{
+	job *j = ctx;
+	const char *id = level == SPM_LEVEL_MANAGER     ? j->org->reps[index].id
+	                 : level == SPM_LEVEL_TEAM      ? j->org->teams[index]
+	                 : level == SPM_LEVEL_TERRITORY ? j->org->territories[index].id
+	                                                : NULL;
+	spm_scorecard_row *r;
+	if (level != j->level || !(r = row_of(j, id)))
+		return SPM_OK;
+	if (j->nto == sizeof j->to / sizeof j->to[0])
+		return spm_error_set(j->err, SPM_EDATA, "rep '%s' is under more than %zu %ss",
+		                     j->org->reps[j->rep].id, j->nto, spm_level_name(level));
+	j->to[j->nto++] = r;
+	return SPM_OK;
+}
+
+/* Sets j->to: the rows rep_id's figures add to (its own row, or the groups holding the rep). */
+static int rows_for(job *j, const char *rep_id)
+{
+	spm_scorecard_row *r;
+	j->nto = 0;
+	if (j->level == SPM_LEVEL_REP) {
+		if ((r = row_of(j, rep_id)))
+			j->to[j->nto++] = r;
+		return SPM_OK;
+	}
+	j->rep = spm_org_rep_find(j->org, rep_id);
+	return j->rep == SPM_ORG_NONE ? SPM_OK : spm_org_rollups(j->org, j->rep, collect_group, j);
+}
+
+static int on_activity(void *ctx, const char *rep_id, int64_t count)
+{
+	job *j = ctx;
+	int rc = rows_for(j, rep_id);
+	for (size_t k = 0; k < j->nto && !rc; k++) {
+		int64_t *at = j->kind < 0 ? &j->to[k]->activities : &j->to[k]->activity[j->kind];
+		if (__builtin_add_overflow(*at, count, at))
+			return spm_error_set(j->err, SPM_ERANGE, "activities out of range");
+	}
+	return rc;
+}
+
+static int on_payout(void *ctx, const spm_payout_line *l)
+{
+	job *j = ctx;
+	spm_money amount;
+	int rc;
+	if ((rc = rows_for(j, l->rep_id)) || !j->nto)
+		return rc;
+	if ((rc = spm_fx_convert(j->fx, l->amount, l->currency, j->sc->currency, j->last,
+	                         SPM_ROUND_HALF_UP, &amount, j->err)))
+		return rc;
+	for (size_t k = 0; k < j->nto; k++) {
+		spm_scorecard_row *r = j->to[k];
+		r->has_payout = true;
+		if (spm_money_add(&r->payout, r->payout, amount))
+			return spm_error_set(j->err, SPM_ERANGE, "'%s': payout out of range",
+			                     r->id ? r->id : "company");
+	}
+	return SPM_OK;
+}
+
+static int read_activities(spm_store *st, job *j, spm_date first)
+{
+	int rc = SPM_OK;
+	for (j->kind = -1; j->kind < SPM_SCORECARD_KINDS && !rc; j->kind++) {
+		spm_plan_words words = {j->kind < 0 ? NULL : &kinds[j->kind], j->kind < 0 ? 0 : 1};
+		rc = spm_activity_counts(st, &words, first, j->last, NULL, on_activity, j, j->err);
+	}
+	return rc;
+}
+
+static int read_payouts(spm_store *st, job *j, const spm_period *period)
+{
+	spm_run_info run;
+	int rc = spm_run_info_read(st, period, &run, j->err);
+	if (rc == SPM_EDATA) { /* no run: nobody has a payout */
+		spm_error_clear(j->err);
+		return SPM_OK;
+	}
+	if (!rc && !(rc = spm_fx_open(&j->fx, st, j->err))) {
+		j->sc->has_run = true;
+		rc = spm_payout_lines_each(st, run.run_id, NULL, on_payout, j, j->err);
+		spm_fx_close(j->fx);
+	}
+	spm_run_info_release(&run);
+	return rc;
+}
+
+int spm_scorecard_read(spm_store *st, const spm_scorecard_query *q, spm_scorecard *out,
+                       spm_error *err)
+{
+	spm_org *org = NULL;
+	memset(out, 0, sizeof *out);
+	job j = {.sc = out, .err = err, .last = q->period.last, .level = q->level};
+	if (q->as_of.days && q->as_of.days < q->period.last.days)
+		j.last = q->as_of;
+	spm_attainment_query aq = {
+	    .spans = {q->period},
+	    .nspans = 1,
+	    .as_of = j.last,
+	    .currency = q->currency,
+	    .team = q->team,
+	    .territory = q->territory,
+	    .rep = q->rep,
+	    .levels = 1u << q->level,
+	};
+	int rc = spm_org_load(st, &org, err);
+	j.org = org;
+	if (!rc)
+		rc = spm_attainment(st, &aq, on_rep, &j, err);
+	if (!rc && q->activities)
+		rc = read_activities(st, &j, q->period.first);
+	if (!rc && q->payouts)
+		rc = read_payouts(st, &j, &q->period);
+	spm_org_free(org);
+	if (rc)
+		spm_scorecard_free(out);
+	return rc;
+}
+
+void spm_scorecard_free(spm_scorecard *sc)
+{
+	for (size_t i = 0; sc && i < sc->n; i++) {
+		free(sc->rows[i].id);
+		free(sc->rows[i].name);
+		free(sc->rows[i].team);
+	}
+	if (sc) {
+		free(sc->rows);
+		memset(sc, 0, sizeof *sc);
+	}
+}
+
+int64_t spm_scorecard_key(const spm_scorecard_row *r, spm_stat m, bool *has)
+{
+	*has = true;
+	switch (m) {
+	case SPM_STAT_BOOKINGS:
+		return r->bookings.units;
+	case SPM_STAT_DEALS:
+		return (int64_t)r->deals;
+	case SPM_STAT_ATTAINMENT:
+		*has = r->has_quota;
+		return r->attainment.units;
+	case SPM_STAT_PAYOUT:
+		*has = r->has_payout;
+		return r->payout.units;
+	case SPM_STAT_LARGEST:
+		return r->largest.units;
+	case SPM_STAT_ACTIVITIES:
+		return r->activities;
+	case SPM_STAT_CALLS:
+	case SPM_STAT_EMAILS:
+	case SPM_STAT_MEETINGS:
+	case SPM_STAT_WEBINARS:
+	case SPM_STAT_DEMOS:
+		return r->activity[m - SPM_STAT_CALLS];
+	default:
+		*has = false;
+		return 0;
+	}
+}
