@@ -119,11 +119,21 @@ static void escape(html_out *o, const char *s, size_t len)
 		const char *entity = NULL;
 		size_t step = 1;
 		switch (c) {
-		case '&': entity = "&amp;"; break;
-		case '<': entity = "&lt;"; break;
-		case '>': entity = "&gt;"; break;
-		case '"': entity = "&quot;"; break;
-		case '\'': entity = "&#39;"; break;
+		case '&':
+			entity = "&amp;";
+			break;
+		case '<':
+			entity = "&lt;";
+			break;
+		case '>':
+			entity = "&gt;";
+			break;
+		case '"':
+			entity = "&quot;";
+			break;
+		case '\'':
+			entity = "&#39;";
+			break;
 		default:
 			if (c >= 0x80) {
 				uint32_t cp;
@@ -208,12 +218,24 @@ static void emit(html_out *o, const char *fmt, ...)
 		}
 		put(o, p, (size_t)(pct - p));
 		switch (pct[1]) {
-		case 's': put_str(o, va_arg(ap, const char *)); break;
-		case 'e': put_text(o, va_arg(ap, const char *)); break;
-		case 'f': put_num(o, va_arg(ap, double)); break;
-		case 'z': put_size(o, va_arg(ap, size_t)); break;
-		case '\0': pct--; break; /* a lone % at the end: stop after it */
-		default: put(o, "%", 1); break;
+		case 's':
+			put_str(o, va_arg(ap, const char *));
+			break;
+		case 'e':
+			put_text(o, va_arg(ap, const char *));
+			break;
+		case 'f':
+			put_num(o, va_arg(ap, double));
+			break;
+		case 'z':
+			put_size(o, va_arg(ap, size_t));
+			break;
+		case '\0': /* a lone % at the end: stop after it */
+			pct--;
+			break;
+		default:
+			put(o, "%", 1);
+			break;
 		}
 		p = pct + 2;
 	}
@@ -251,10 +273,10 @@ int spm_html_escape(FILE *fp, const char *text, size_t len)
 /* ---- the page ---- */
 
 /*
- * The palette keeps its colours apart for the common colour-vision deficiencies and each has at
- * least 3:1 contrast on white, except orange and sky blue, which lines also tell apart by their
- * dash pattern and areas by their order in the legend. Backgrounds of table rows are not used, so
- * a page printed without backgrounds loses nothing; the charts are SVG fills, which print.
+ * The palette keeps its colours apart for the common colour-vision deficiencies. Orange, sky blue
+ * and purple are light on white, so lines differ by dash pattern too, segments are parted by white
+ * gaps and named in order in the legend. Nothing relies on a background colour, which printing
+ * drops; the charts are SVG fills, which print.
  */
 static const char page_style[] =
     "*{box-sizing:border-box}\n"
@@ -503,7 +525,8 @@ int spm_html_bar_chart(FILE *fp, const char *title, const spm_html_bar *bars, si
 		const char *anchor = "start";
 		if (isfinite(b->value)) {
 			double x1 = left + (clamp_value(b->value) - lo) * unit;
-			emit(&o, "<rect class=\"%s\" x=\"%f\" y=\"%f\" width=\"%f\" height=\"%f\"/>",
+			emit(&o,
+			     "<rect class=\"%s\" x=\"%f\" y=\"%f\" width=\"%f\" height=\"%f\"/>",
 			     x1 < x0 ? "bar neg" : "bar", fmin(x0, x1), y + 4, fabs(x1 - x0),
 			     BAR_HEIGHT);
 			if (x1 < x0) {
@@ -517,8 +540,8 @@ int spm_html_bar_chart(FILE *fp, const char *title, const spm_html_bar *bars, si
 		put_text_cut(&o, b->value_text, VALUE_CHARS);
 		put_str(&o, "</text></g>\n");
 	}
-	emit(&o, "<line class=\"axis\" x1=\"%f\" y1=\"%f\" x2=\"%f\" y2=\"%f\"/>\n", x0, top - 2, x0,
-	     bottom + 2);
+	emit(&o, "<line class=\"axis\" x1=\"%f\" y1=\"%f\" x2=\"%f\" y2=\"%f\"/>\n", x0, top - 2,
+	     x0, bottom + 2);
 	if (has_ref) {
 		double xr = left + (ref - lo) * unit;
 		bool on_right = xr > (left + right) / 2;
@@ -636,13 +659,15 @@ static void line_series(html_out *o, const line_frame *f, const spm_html_series 
 		if (j - i > 1) {
 			emit(o, "<path class=\"line %s\" d=\"", c);
 			for (size_t p = i; p < j; p++)
-				emit(o, "%s%f %f", p == i ? "M" : "L", line_x(f, p), line_y(f, s->y[p]));
+				emit(o, "%s%f %f", p == i ? "M" : "L", line_x(f, p),
+				     line_y(f, s->y[p]));
 			put_str(o, "\"/>\n");
 		}
 		if (j - i == 1 || f->nx <= LINE_DOTS_MAX) {
 			for (size_t p = i; p < j; p++)
-				emit(o, "<circle class=\"dot %s\" cx=\"%f\" cy=\"%f\" r=\"%s\"/>\n", c,
-				     line_x(f, p), line_y(f, s->y[p]), j - i == 1 ? "3.5" : "2.5");
+				emit(o, "<circle class=\"dot %s\" cx=\"%f\" cy=\"%f\" r=\"%s\"/>\n",
+				     c, line_x(f, p), line_y(f, s->y[p]),
+				     j - i == 1 ? "3.5" : "2.5");
 		}
 		i = j;
 	}
@@ -660,8 +685,8 @@ int spm_html_line_chart(FILE *fp, const char *title, const char *const *x_labels
 		return spm_error_set(err, SPM_EUSAGE, "line chart: no series for %zu", nseries);
 	for (size_t s = 0; s < nseries; s++) {
 		if (nx > 0 && !series[s].y)
-			return spm_error_set(err, SPM_EUSAGE, "line chart: series %zu has no values",
-			                     s + 1);
+			return spm_error_set(err, SPM_EUSAGE,
+			                     "line chart: series %zu has no values", s + 1);
 	}
 
 	double lo = 0, hi = 0;
@@ -698,12 +723,13 @@ int spm_html_line_chart(FILE *fp, const char *title, const char *const *x_labels
 		emit(&o,
 		     "<line class=\"%s\" x1=\"%f\" y1=\"%f\" x2=\"%f\" y2=\"%f\"/>"
 		     "<text class=\"muted\" x=\"%f\" y=\"%f\" text-anchor=\"end\">%s</text>\n",
-		     v == 0 ? "axis" : "gridline", LINE_LEFT, y, LINE_RIGHT, y, LINE_LEFT - 6, y + 4,
-		     label);
+		     v == 0 ? "axis" : "gridline", LINE_LEFT, y, LINE_RIGHT, y, LINE_LEFT - 6,
+		     y + 4, label);
 	}
 	if (x_labels) {
 		/* Every k-th label, so that labels about 60 units apart never overlap. */
-		size_t room = (size_t)((LINE_RIGHT - LINE_LEFT) / 60), every = (nx + room - 1) / room;
+		size_t room = (size_t)((LINE_RIGHT - LINE_LEFT) / 60),
+		       every = (nx + room - 1) / room;
 		for (size_t i = 0; i < nx && !o.errnum; i += every) {
 			emit(&o, "<text x=\"%f\" y=\"%f\" text-anchor=\"middle\">", line_x(&f, i),
 			     LINE_BOTTOM + 20);
@@ -716,7 +742,8 @@ int spm_html_line_chart(FILE *fp, const char *title, const char *const *x_labels
 	put_str(&o, "</svg>\n<ul class=\"legend\">\n");
 	for (size_t s = 0; s < nseries && !o.errnum; s++)
 		emit(&o,
-		     "<li><svg viewBox=\"0 0 28 12\" aria-hidden=\"true\"><line class=\"s%z\" x1=\"1\""
+		     "<li><svg viewBox=\"0 0 28 12\" aria-hidden=\"true\"><line class=\"s%z\" "
+		     "x1=\"1\""
 		     " y1=\"6\" x2=\"27\" y2=\"6\"/></svg>%e</li>\n",
 		     s % PALETTE, series[s].name);
 	put_str(&o, "</ul>\n");
@@ -727,7 +754,8 @@ int spm_html_stacked_bar(FILE *fp, const char *title, const spm_html_bar *segmen
                          spm_error *err)
 {
 	/* Text on the dark fills (blue, near-black) is white, dark on the others. */
-	static const bool light_ink[PALETTE] = {true, false, false, false, false, false, true, false};
+	static const bool light_ink[PALETTE] = {true,  false, false, false,
+	                                        false, false, true,  false};
 	const double left = 8, width = CHART_W - 16, top = 8, height = 36;
 	html_out o;
 	int rc = start(&o, fp, err);
@@ -746,8 +774,8 @@ int spm_html_stacked_bar(FILE *fp, const char *title, const spm_html_bar *segmen
 			total += clamp_value(segments[i].value);
 	}
 	svg_open(&o, title ? title : "Stacked bar", top + height + 8);
-	emit(&o, "<rect class=\"track\" x=\"%f\" y=\"%f\" width=\"%f\" height=\"%f\"/>\n", left, top,
-	     width, height);
+	emit(&o, "<rect class=\"track\" x=\"%f\" y=\"%f\" width=\"%f\" height=\"%f\"/>\n", left,
+	     top, width, height);
 	double sum = 0;
 	for (size_t i = 0; i < n && total > 0 && !o.errnum; i++) {
 		const spm_html_bar *b = &segments[i];
@@ -758,9 +786,8 @@ int spm_html_stacked_bar(FILE *fp, const char *title, const spm_html_bar *segmen
 		double x1 = left + fmin(sum / total, 1) * width;
 		put_str(&o, "<g>");
 		row_title(&o, b->label, b->value_text);
-		emit(&o,
-		     "<rect class=\"seg k%z\" x=\"%f\" y=\"%f\" width=\"%f\" height=\"%f\"/>", i % PALETTE,
-		     x0, top, x1 - x0, height);
+		emit(&o, "<rect class=\"seg k%z\" x=\"%f\" y=\"%f\" width=\"%f\" height=\"%f\"/>",
+		     i % PALETTE, x0, top, x1 - x0, height);
 		/* About 7.5 units a character at this size: show the text only where it fits. */
 		size_t chars = char_count(b->value_text);
 		if (chars > 0 && (double)chars * 7.5 + 8 <= x1 - x0) {
@@ -774,7 +801,8 @@ int spm_html_stacked_bar(FILE *fp, const char *title, const spm_html_bar *segmen
 	for (size_t i = 0; i < n && !o.errnum; i++) {
 		const spm_html_bar *b = &segments[i];
 		emit(&o,
-		     "<li><svg viewBox=\"0 0 28 12\" aria-hidden=\"true\"><rect class=\"k%z\" x=\"0\""
+		     "<li><svg viewBox=\"0 0 28 12\" aria-hidden=\"true\"><rect class=\"k%z\" "
+		     "x=\"0\""
 		     " y=\"0\" width=\"28\" height=\"12\"/></svg>%e",
 		     i % PALETTE, b->label);
 		if (b->value_text && *b->value_text)
@@ -810,7 +838,8 @@ size_t spm_sparkline(char *buf, size_t size, const double *v, size_t n)
 		if (isfinite(v[i])) {
 			int level = 3; /* a flat series sits in the middle */
 			if (hi > lo) {
-				/* halves, so that a span from -DBL_MAX to DBL_MAX does not overflow */
+				/* halves, so that a span from -DBL_MAX to DBL_MAX does not overflow
+				 */
 				double t = (v[i] / 2 - lo / 2) / (hi / 2 - lo / 2);
 				level = (int)fmin(7, fmax(0, floor(t * 7 + 0.5)));
 			}

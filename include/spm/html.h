@@ -85,9 +85,9 @@ int spm_html_table(FILE *fp, const char *const *header, const bool *numeric, siz
 
 /* One bar of a bar chart or one segment of a stacked bar. label and value_text may be NULL. */
 typedef struct spm_html_bar {
-	const char *label;      /* left of the bar (cut to 22 characters with "…", whole on hover) */
-	double value;           /* the bar's length; not finite: no bar, the row is still shown */
-	const char *value_text; /* printed at the bar's end, as the caller formatted it */
+	const char *label;      /* left of the bar, cut to 22 characters, whole on hover */
+	double value;           /* the bar's length; not finite: no bar, the row still shown */
+	const char *value_text; /* at the bar's end, as the caller wrote it; cut to 14 */
 } spm_html_bar;
 
 /*

@@ -85,7 +85,8 @@ static void check_escaped(const char *s, size_t n)
 {
 	check_clean_text(s, n);
 	for (size_t i = 0; i < n; i++) {
-		check(s[i] != '<' && s[i] != '>' && s[i] != '"' && s[i] != '\'', "specials escaped");
+		check(s[i] != '<' && s[i] != '>' && s[i] != '"' && s[i] != '\'',
+		      "specials escaped");
 		if (s[i] == '&') {
 			size_t len = entity_len(s + i, n - i);
 			check(len > 0, "an '&' opens an entity");
@@ -104,10 +105,10 @@ static bool is_name_char(char c)
 static bool own_element(const char *name, size_t len)
 {
 	static const char *const own[] = {
-	    "!DOCTYPE", "html", "head",    "meta", "title", "style", "body",  "header", "h1",
-	    "p",        "main", "section", "h2",   "div",   "table", "thead", "tbody",  "tr",
-	    "th",       "td",   "ul",      "li",   "span",  "svg",   "g",     "text",   "rect",
-	    "line",     "path", "circle"};
+	    "!DOCTYPE", "html", "head", "meta",    "title", "style", "body",  "header",
+	    "h1",       "p",    "main", "section", "h2",    "div",   "table", "thead",
+	    "tbody",    "tr",   "th",   "td",      "ul",    "li",    "span",  "svg",
+	    "g",        "text", "rect", "line",    "path",  "circle"};
 	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
 		if (strlen(own[i]) == len && memcmp(own[i], name, len) == 0)
 			return true;
@@ -133,8 +134,8 @@ static void check_number(const char *v, size_t len)
 
 static void check_page(const char *s, size_t n)
 {
-	static const char *const geometry[] = {" x=\"",  " y=\"",  " x1=\"", " y1=\"",
-	                                       " x2=\"", " y2=\"", " cx=\"", " cy=\"",
+	static const char *const geometry[] = {" x=\"",  " y=\"",     " x1=\"",    " y1=\"",
+	                                       " x2=\"", " y2=\"",    " cx=\"",    " cy=\"",
 	                                       " r=\"",  " width=\"", " height=\""};
 	check(strlen(s) == n, "no NUL in the page");
 	check_clean_text(s, n);

@@ -182,7 +182,8 @@ static void check_attr_value(const char *name, size_t nlen, const char *v, size_
 /* Checks the element starting at p ('<svg'); returns the end of it. */
 static const char *check_svg_element(const char *p)
 {
-	static const char *const tags[] = {"svg", "title", "g", "text", "rect", "line", "path", "circle"};
+	static const char *const tags[] = {"svg",  "title", "g",    "text",
+	                                   "rect", "line",  "path", "circle"};
 	const char *stack[32];
 	size_t stack_len[32], depth = 0;
 
@@ -212,7 +213,8 @@ static const char *check_svg_element(const char *p)
 		size_t nlen = (size_t)(e - name);
 		bool known = false;
 		for (size_t i = 0; i < N(tags); i++)
-			known = known || (strlen(tags[i]) == nlen && strncmp(tags[i], name, nlen) == 0);
+			known =
+			    known || (strlen(tags[i]) == nlen && strncmp(tags[i], name, nlen) == 0);
 		if (!known)
 			fail_msg("unexpected element '<%.*s'", (int)nlen, name);
 		p = e;
@@ -250,10 +252,10 @@ static const char *check_svg_element(const char *p)
 static void assert_markup_sound(const char *html)
 {
 	static const char *const own[] = {
-	    "!DOCTYPE", "html",  "head",  "meta", "title", "style", "body", "header", "h1",
-	    "p",        "main",  "section", "h2", "div",   "table", "thead", "tbody", "tr",
-	    "th",       "td",    "ul",    "li",   "span",  "svg",   "g",    "text",   "rect",
-	    "line",     "path",  "circle"};
+	    "!DOCTYPE", "html", "head", "meta",    "title", "style", "body",  "header",
+	    "h1",       "p",    "main", "section", "h2",    "div",   "table", "thead",
+	    "tbody",    "tr",   "th",   "td",      "ul",    "li",    "span",  "svg",
+	    "g",        "text", "rect", "line",    "path",  "circle"};
 	for (const char *p = strchr(html, '<'); p; p = strchr(p + 1, '<')) {
 		const char *name = p[1] == '/' ? p + 2 : p + 1, *e = name;
 		if (*e == '!')
@@ -344,9 +346,9 @@ static void test_escape_invalid_utf8(void **state)
 {
 	(void)state;
 	assert_escape("\xFF", 1, FFFD);
-	assert_escape("a\xE2\x82", 3, "a" FFFD FFFD);  /* cut short */
-	assert_escape("\xC0\xAF", 2, FFFD FFFD);        /* overlong '/' */
-	assert_escape("\xED\xA0\x80", 3, FFFD FFFD FFFD); /* a surrogate */
+	assert_escape("a\xE2\x82", 3, "a" FFFD FFFD);              /* cut short */
+	assert_escape("\xC0\xAF", 2, FFFD FFFD);                   /* overlong '/' */
+	assert_escape("\xED\xA0\x80", 3, FFFD FFFD FFFD);          /* a surrogate */
 	assert_escape("\xF4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD); /* past U+10FFFF */
 	assert_escape("\x80<", 2, FFFD "&lt;");
 	assert_escape("\xC3<", 2, FFFD "&lt;"); /* a lead byte cannot swallow the '<' */
@@ -389,13 +391,15 @@ static void test_page_frame(void **state)
 	assert_true(starts_with(out, "<!DOCTYPE html>\n<html lang=\"en\">\n"));
 	assert_non_null(strstr(out, "<meta charset=\"utf-8\">"));
 	assert_non_null(strstr(out, "default-src 'none'"));
-	assert_non_null(strstr(out, "<title>Q1 &lt;b&gt;&quot;big&quot;&lt;/b&gt; &amp; &#39;co&#39;"
-	                            "</title>"));
+	assert_non_null(strstr(out,
+	                       "<title>Q1 &lt;b&gt;&quot;big&quot;&lt;/b&gt; &amp; &#39;co&#39;"
+	                       "</title>"));
 	assert_non_null(strstr(out, "<h1>Q1 &lt;b&gt;&quot;big&quot;&lt;/b&gt; &amp; &#39;co&#39;"
 	                            "</h1>"));
 	assert_non_null(strstr(out, "<p class=\"sub\">as of &lt;today&gt;</p>"));
 	assert_non_null(strstr(out, "<h2>Top &lt;reps&gt;</h2>"));
-	assert_non_null(strstr(out, "<p class=\"note\">a &quot;note&quot; &lt;/p&gt;&lt;script&gt;"));
+	assert_non_null(
+	    strstr(out, "<p class=\"note\">a &quot;note&quot; &lt;/p&gt;&lt;script&gt;"));
 	assert_int_equal(count(out, "<p class=\"note\">"), 1);
 	assert_int_equal(count(out, "<section class=\"card\">"), 1);
 	assert_int_equal(count(out, "<section class=\"card wide\">"), 1);
@@ -462,8 +466,8 @@ static void test_table(void **state)
 {
 	static const char *const header[] = {"Rep", "Amount <USD>", "Note"};
 	static const bool numeric[] = {false, true, false};
-	static const char *const cells[] = {"Ana", "1,250.00", "\"quoted\" & 'apos'",
-	                                    "<b>Bo</b>", "-5.00", NULL};
+	static const char *const cells[] = {"Ana",       "1,250.00", "\"quoted\" & 'apos'",
+	                                    "<b>Bo</b>", "-5.00",    NULL};
 	capture c;
 	spm_error err;
 	(void)state;
@@ -559,7 +563,8 @@ static void test_bar_chart_negatives(void **state)
 
 	char *out = bar_chart(bars, N(bars), NULL, NULL);
 	double ax = axis_x(out);
-	const char *pos = strstr(out, "<rect class=\"bar\""), *neg = strstr(out, "<rect class=\"bar neg\"");
+	const char *pos = strstr(out, "<rect class=\"bar\""),
+	           *neg = strstr(out, "<rect class=\"bar neg\"");
 	assert_non_null(pos);
 	assert_non_null(neg);
 	assert_int_equal(count(out, "bar neg"), 1);
@@ -600,7 +605,8 @@ static void test_bar_chart_degenerate(void **state)
 	/* all equal: bars of one length, the longest the chart allows */
 	spm_html_bar same[] = {{"a", 7, "7"}, {"b", 7, "7"}, {"c", 7, "7"}};
 	out = bar_chart(same, N(same), NULL, NULL);
-	const char *r1 = strstr(out, "<rect"), *r2 = strstr(r1 + 1, "<rect"), *r3 = strstr(r2 + 1, "<rect");
+	const char *r1 = strstr(out, "<rect"), *r2 = strstr(r1 + 1, "<rect"),
+	           *r3 = strstr(r2 + 1, "<rect");
 	assert_true(attr_num(r1, "width") > 100);
 	assert_true(attr_num(r1, "width") == attr_num(r2, "width"));
 	assert_true(attr_num(r2, "width") == attr_num(r3, "width"));
@@ -614,8 +620,11 @@ static void test_bar_chart_degenerate(void **state)
 	free(out);
 
 	/* values that are not finite draw no bar but keep their row */
-	spm_html_bar odd[] = {{"gap", NAN, "n/a"}, {"big", INFINITY, "inf"}, {"ok", 5, "5"},
-	                      {"huge", -DBL_MAX, "-max"}, {NULL, 1, NULL}};
+	spm_html_bar odd[] = {{"gap", NAN, "n/a"},
+	                      {"big", INFINITY, "inf"},
+	                      {"ok", 5, "5"},
+	                      {"huge", -DBL_MAX, "-max"},
+	                      {NULL, 1, NULL}};
 	out = bar_chart(odd, N(odd), NULL, NULL);
 	assert_int_equal(count(out, "<g>"), 5);
 	assert_int_equal(count(out, "<rect"), 3);
@@ -680,7 +689,8 @@ static void test_bar_chart_escapes_labels(void **state)
 	assert_markup_sound(out);
 	assert_non_null(strstr(out, "<title>Title &quot;with&quot; &lt;quotes&gt; &amp; "
 	                            "&#39;apostrophes&#39;</title>"));
-	assert_non_null(strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt;: &quot; onload=&quot;x"));
+	assert_non_null(
+	    strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt;: &quot; onload=&quot;x"));
 	assert_non_null(strstr(out, ">O&#39;Brien &amp; &quot;Sons&quot;</text>"));
 	assert_non_null(strstr(out, ">&lt;/text&gt;&lt;scrip\xE2\x80\xA6</text>"));
 	assert_non_null(strstr(out, ": &lt;/text&gt;&lt;script&gt;</title>"));
@@ -870,12 +880,9 @@ static void test_line_chart_many_points(void **state)
 
 static void test_stacked_bar(void **state)
 {
-	spm_html_bar segs[] = {{"Closed", 400, "$400,000.00"},
-	                       {"Commit", 200, "$200k"},
-	                       {"Best <case>", 0, "$0"},
-	                       {"Pipeline", 2, "$2"},
-	                       {"Lost", -5, "-$5"},
-	                       {"Unknown", NAN, "?"}};
+	spm_html_bar segs[] = {
+	    {"Closed", 400, "$400,000.00"}, {"Commit", 200, "$200k"}, {"Best <case>", 0, "$0"},
+	    {"Pipeline", 2, "$2"},          {"Lost", -5, "-$5"},      {"Unknown", NAN, "?"}};
 	capture c;
 	spm_error err;
 	(void)state;
@@ -888,7 +895,8 @@ static void test_stacked_bar(void **state)
 	/* segments only for positive values, side by side, filling the track */
 	assert_int_equal(count(out, "<rect class=\"seg"), 3);
 	const char *track = strstr(out, "<rect class=\"track\"");
-	const char *s1 = strstr(out, "<rect class=\"seg k0\""), *s2 = strstr(out, "<rect class=\"seg k1\""),
+	const char *s1 = strstr(out, "<rect class=\"seg k0\""),
+	           *s2 = strstr(out, "<rect class=\"seg k1\""),
 	           *s4 = strstr(out, "<rect class=\"seg k3\"");
 	assert_non_null(s1);
 	assert_non_null(s2);
