@@ -62,6 +62,10 @@ const struct layout spm_import_layouts[SPM_KIND_COUNT] = {
 			    {"scope", "scope_id", "period", "category", "period_first", "period_last",
 			     "amount", "currency", "made_by", "made_on", "note"},
 			    4},
+	[SPM_KIND_BUDGETS] = {"budgets", "budget",
+			      {"category", "team", "period", "period_first", "period_last", "amount",
+			       "currency", "note"},
+			      3},
 };
 
 
@@ -238,7 +242,9 @@ static int setup(import *imp, spm_error *err)
 	}
 	imp->stored_status = stored_index(imp->lay, "status");
 	const spm_kind_column *team = spm_kind_column_find(kind, "team");
-	imp->team_col = (kind->id == SPM_KIND_QUOTAS || kind->id == SPM_KIND_CALLS) && team
+	imp->team_col = (kind->id == SPM_KIND_QUOTAS || kind->id == SPM_KIND_CALLS ||
+	                 kind->id == SPM_KIND_BUDGETS) &&
+	                        team
 	                    ? (int)(team - kind->columns)
 	                    : -1;
 	if (imp->opt->date_layout && (rc = spm_date_layout_check(imp->opt->date_layout, err)))
@@ -366,7 +372,8 @@ static int check_references(import *imp, const work *w, long line, spm_error *er
 							 : "");
 		return spm_import_column_error(imp, w, (int)c, err);
 	}
-	if (imp->team_col >= 0 && vals[imp->team_col].type != V_NULL) {
+	/* a budget's empty team is the whole company's */
+	if (imp->team_col >= 0 && vals[imp->team_col].type != V_NULL && vals[imp->team_col].n > 0) {
 		const value *team = &vals[imp->team_col];
 		if ((rc = lookup(imp, &imp->team_ref, "SELECT 1 FROM reps WHERE team = ?1 LIMIT 1",
 				 &imp->known_teams, team, &exists, err)))

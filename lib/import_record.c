@@ -485,6 +485,14 @@ static int apply_rules(import *imp, work *w, spm_error *err)
 		}
 		return SPM_OK;
 	}
+	case SPM_KIND_BUDGETS: {
+		const value *amount = &vals[column_of(imp, "amount")];
+		if (amount->type == V_INT && amount->i < 0) {
+			spm_error_set(err, SPM_EDATA, "a budget cannot be negative");
+			return spm_import_column_error(imp, w, column_of(imp, "amount"), err);
+		}
+		return SPM_OK;
+	}
 	default:
 		return SPM_OK;
 	}

@@ -171,6 +171,18 @@ static const spm_kind_column call_columns[] = {
 	{"note", SPM_FT_TEXT, 0, NONE, NULL, 0, 0, NULL, "why"},
 };
 
+static const spm_kind_column budget_columns[] = {
+	{"category", SPM_FT_ID, SPM_COL_KEY, NONE, NULL, 0, 0, "commission",
+	 "what the money is for"},
+	{"team", SPM_FT_ID, SPM_COL_KEY, NONE, NULL, 0, 0, "",
+	 "a team of the reps; empty for the whole company"},
+	{"period", SPM_FT_PERIOD, KEY, NONE, NULL, 0, 0, NULL, "e.g. 2026-Q1"},
+	{"amount", SPM_FT_MONEY, REQ, NONE, NULL, 0, 0, NULL, "the budget, not negative"},
+	{"currency", SPM_FT_CURRENCY, 0, NONE, NULL, 0, 0, NULL,
+	 "currency of amount; default the store's base"},
+	{"note", SPM_FT_TEXT, 0, NONE, NULL, 0, 0, NULL, "free text"},
+};
+
 #define KIND(id, name, cols, doc) {id, name, doc, cols, sizeof cols / sizeof cols[0]}
 
 static const spm_kind kinds[SPM_KIND_COUNT] = {
@@ -188,6 +200,7 @@ static const spm_kind kinds[SPM_KIND_COUNT] = {
 	KIND(SPM_KIND_ASSIGNMENTS, "assignments", assignment_columns, "which plan pays whom, when"),
 	KIND(SPM_KIND_ADJUSTMENTS, "adjustments", adjustment_columns, "one-off pay adjustments"),
 	KIND(SPM_KIND_CALLS, "calls", call_columns, "forecast calls: a number for a period"),
+	KIND(SPM_KIND_BUDGETS, "budgets", budget_columns, "budgets per category, team and period"),
 };
 
 const spm_kind *spm_kind_get(spm_kind_id id)

@@ -359,10 +359,31 @@ static const char migration_3[] =
 	"  PRIMARY KEY (scope, scope_id, period, category)\n"
 	") STRICT;\n";
 
+/*
+ * 4: budgets. What a category of spend (commission, by default) may cost per team (or the whole
+ * company, team '') and period; spm-report budget holds the payouts against it.
+ */
+static const char migration_4[] =
+	"CREATE TABLE budgets (\n"
+	"  category TEXT NOT NULL,\n"
+	"  team TEXT NOT NULL,\n"
+	"  period TEXT NOT NULL,\n"
+	"  period_first TEXT NOT NULL,\n"
+	"  period_last TEXT NOT NULL,\n"
+	"  amount INTEGER NOT NULL CHECK (amount >= 0),\n"
+	"  currency TEXT,\n"
+	"  note TEXT,\n"
+	"  attrs TEXT,\n"
+	"  import_id INTEGER REFERENCES imports(import_id),\n"
+	"  line INTEGER,\n"
+	"  PRIMARY KEY (category, team, period)\n"
+	") STRICT;\n";
+
 const char *const spm_schema_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 const int spm_schema_migration_count =

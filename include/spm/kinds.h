@@ -26,6 +26,7 @@ typedef enum spm_kind_id {
 	SPM_KIND_ASSIGNMENTS,
 	SPM_KIND_ADJUSTMENTS,
 	SPM_KIND_CALLS,
+	SPM_KIND_BUDGETS,
 	SPM_KIND_COUNT
 } spm_kind_id;
 

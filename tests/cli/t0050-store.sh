@@ -8,7 +8,7 @@ umask 022
 run spm-import --db fresh.db territories t.csv
 expect_status 0
 expect_eq "a new store is private whatever the umask" "600" "$(stat -c %a fresh.db)"
-expect_eq "schema version" "3" "$(sqlite3 fresh.db 'pragma user_version')"
+expect_eq "schema version" "4" "$(sqlite3 fresh.db 'pragma user_version')"
 expect_eq "WAL journal" "wal" "$(sqlite3 fresh.db 'pragma journal_mode')"
 
 # --db wins over SPM_DB, which wins over ./spm.db.
@@ -22,7 +22,7 @@ expect_eq "./spm.db by default" "1" "$(sqlite3 "$tmp/spm.db" "select count(*) fr
 sqlite3 fresh.db 'pragma user_version = 99'
 run spm-import --db fresh.db territories t.csv
 expect_status 70
-expect_err "spm-import: store 'fresh.db' has schema version 99, newer than this spm supports (3): upgrade spm"
+expect_err "spm-import: store 'fresh.db' has schema version 99, newer than this spm supports (4): upgrade spm"
 expect_eq "left alone" "99" "$(sqlite3 fresh.db 'pragma user_version')"
 
 # A file that is not a store.
