@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "spm/budget.h"
 #include "spm/html.h"
 #include "spm/rank.h"
 #include "spm/scorecard.h"
@@ -33,6 +34,7 @@ enum {
 	OPT_SHARE,
 	OPT_MOVERS,
 	OPT_WITHIN,
+	OPT_CATEGORY,
 };
 
 static const cli_option options[] = {
@@ -51,6 +53,7 @@ static const cli_option options[] = {
     {"movers", OPT_MOVERS, "N", "performers: who improved and declined most (default 5)"},
     {"within", OPT_WITHIN, "GROUP", "peers: team (default) or company"},
     {"question", OPT_QUESTION, "TEXT", "survey: this question's answers only"},
+    {"category", OPT_CATEGORY, "NAME", "budget: the budgets' category (default commission)"},
     {"latest", OPT_LATEST, NULL, "survey: each respondent's last answer only (default: all)"},
     {"currency", OPT_CURRENCY, "CUR", "the currency of amounts (default: the store's base)"},
     {"team", OPT_TEAM, "TEAM", "this team's reps only"},
@@ -65,7 +68,8 @@ static const cli_option options[] = {
 };
 
 static const char usage[] =
-    "[options] attainment|leaderboard|performers|trend|peers|activity|survey --period P";
+    "[options] attainment|leaderboard|performers|trend|peers|activity|survey|budget\n"
+    "       --period P";
 static const char about[] =
     "Report on the reps of the store (see spm-report(1)).\n"
     "--measure: bookings, deals, attainment, payout, largest, activities, calls, emails,\n"
@@ -83,7 +87,9 @@ static const char about[] =
     "  activity     calls, emails, meetings, webinars and demos, with meetings per won\n"
     "               deal and activities per 1,000 of bookings\n"
     "  survey       employee survey answers per team: promoters (9-10), passives (7-8),\n"
-    "               detractors (0-6) and the score, % promoters - % detractors";
+    "               detractors (0-6) and the score, % promoters - % detractors\n"
+    "  budget       what pay cost per team and period: against revenue (cost of sales)\n"
+    "               and against the budget (spm-import budgets)";
 static const char after[] =
     "'spm-report COMMAND --help' shows one command's options.\n"
     "Exit status: 0 success, 64 usage, 65 bad input data, 70 store error, 74 input/output\n"
@@ -127,12 +133,18 @@ static const cli_command_help command_helps[] = {
      "(7-8), detractors (0-6) and the score, % promoters - % detractors (-100 to +100). All\n"
      "the answers of the period count (pooled over its surveys) unless --latest.",
      "db period as-of by question latest team format output quiet"},
+    {"budget", "[options] --period P [--by KIND] [--category NAME] budget",
+     "Per team and for the company, per period of --by: the revenue (credited bookings, a\n"
+     "deal once), what the commission runs paying the period paid, the cost of sales (pay\n"
+     "over revenue), and the budget: what is left and the share used. The company's budget\n"
+     "is its own, else the sum of the teams'.",
+     "db period as-of by category currency team format output quiet"},
 };
 
 typedef struct opts {
 	const char *db, *period, *as_of, *level, *to_date, *pacing, *metric, *currency;
 	const char *team, *territory, *rep, *measure, *top, *per, *format, *output;
-	const char *by, *question, *share, *movers, *within;
+	const char *by, *question, *share, *movers, *within, *category;
 	bool latest, quiet;
 } opts;
 
@@ -1142,6 +1154,180 @@ done:
 	return status;
 }
 
+/* ---- budget --------------------------------------------------------------------------------- */
+
+static const spm_column budget_cols[] = {
+    {"level", SPM_COL_TEXT},          {"team", SPM_COL_TEXT},
+    {"period", SPM_COL_TEXT},         {"revenue", SPM_COL_NUMBER},
+    {"payout", SPM_COL_NUMBER},       {"cost_of_sales_pct", SPM_COL_NUMBER},
+    {"budget", SPM_COL_NUMBER},       {"budget_source", SPM_COL_TEXT},
+    {"remaining", SPM_COL_NUMBER},    {"used_pct", SPM_COL_NUMBER},
+    {"currency", SPM_COL_TEXT},
+};
+#define NBUDGET (sizeof budget_cols / sizeof budget_cols[0])
+
+/* A period's budgets by team ("" the company's own), gathered. */
+typedef struct budget_list {
+	char **teams;
+	spm_money *amounts;
+	size_t n, cap;
+} budget_list;
+
+static int budget_add(void *ctx, const spm_budget_row *r)
+{
+	budget_list *l = ctx;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		char **t = realloc(l->teams, cap * sizeof *t);
+		if (t)
+			l->teams = t;
+		spm_money *a = t ? realloc(l->amounts, cap * sizeof *a) : NULL;
+		if (!a)
+			return SPM_ENOMEM;
+		l->amounts = a;
+		l->cap = cap;
+	}
+	if (!(l->teams[l->n] = strdup(r->team)))
+		return SPM_ENOMEM;
+	l->amounts[l->n++] = r->amount;
+	return SPM_OK;
+}
+
+static void budget_clear(budget_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->teams[i]);
+	l->n = 0;
+}
+
+/* The budget of team ("" the company's own), or NULL. */
+static const spm_money *budget_of(const budget_list *l, const char *team)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->teams[i], team) == 0)
+			return &l->amounts[i];
+	return NULL;
+}
+
+/* One row: what was paid against what was booked and what was budgeted. */
+static int budget_row(cli_rows *rows, const char *period, const spm_scorecard *sc,
+                      const spm_scorecard_row *r, const spm_money *budget, const char *source)
+{
+	char rev[SPM_NUM_BUFSZ], pay[SPM_NUM_BUFSZ], cos[32], bud[SPM_NUM_BUFSZ], rem[SPM_NUM_BUFSZ],
+	    used[32];
+	spm_money left = {0};
+	spm_rate x;
+	spm_money_format(rev, sizeof rev, r->bookings, 2);
+	spm_money_format(pay, sizeof pay, r->payout, 2);
+	bool paid = sc->has_run; /* a run pays the period: a team it paid nothing has 0 */
+	bool has_cos = paid && r->bookings.units > 0 && ratio(r->payout.units, r->bookings.units, &x);
+	if (has_cos)
+		cli_percent2(cos, sizeof cos, x);
+	bool has_left = paid && budget && !spm_money_sub(&left, *budget, r->payout);
+	bool has_used = paid && budget && budget->units > 0 &&
+	                ratio(r->payout.units, budget->units, &x);
+	if (budget)
+		spm_money_format(bud, sizeof bud, *budget, 2);
+	if (has_left)
+		spm_money_format(rem, sizeof rem, left, 2);
+	if (has_used)
+		cli_percent2(used, sizeof used, x);
+	const char *cells[NBUDGET] = {r->id ? "team" : "company",
+	                              r->id,
+	                              period,
+	                              rev,
+	                              paid ? pay : NULL,
+	                              has_cos ? cos : NULL,
+	                              budget ? bud : NULL,
+	                              budget ? source : NULL,
+	                              has_left ? rem : NULL,
+	                              has_used ? used : NULL,
+	                              sc->currency};
+	return cli_rows_add(rows, cells);
+}
+
+/* One period's rows: each team's, then the company's. */
+static int budget_period(cli_rows *rows, spm_store *st, spm_scorecard_query *q,
+                         const spm_period *p, const char *category, size_t *lines)
+{
+	spm_scorecard teams = {0}, company = {0};
+	budget_list l = {0};
+	spm_error err = {0};
+	char name[SPM_PERIOD_BUFSZ];
+	spm_budget_query bq = {.period = *p, .category = category, .currency = q->currency};
+	int status, rc = SPM_OK;
+	spm_period_format(name, sizeof name, p);
+	q->level = SPM_LEVEL_TEAM;
+	if ((status = read_card(st, q, p, &teams)))
+		goto done;
+	q->level = SPM_LEVEL_COMPANY;
+	if (!q->team && (status = read_card(st, q, p, &company)))
+		goto done;
+	if ((rc = spm_budgets(st, &bq, budget_add, &l, &err))) {
+		status = cli_library_error(rc, &err);
+		goto done;
+	}
+	spm_money sum = {0};
+	bool any = false;
+	for (size_t i = 0; i < teams.n && !rc; i++) {
+		const spm_money *b = budget_of(&l, teams.rows[i].id);
+		if (b) {
+			any = true;
+			if (spm_money_add(&sum, sum, *b))
+				rc = spm_error_set(&err, SPM_ERANGE, "the teams' budgets out of range");
+		}
+		if (!rc)
+			rc = budget_row(rows, name, &teams, &teams.rows[i], b, "set");
+		++*lines;
+	}
+	/* the company: its own budget, else the sum of the teams' */
+	const spm_money *own = budget_of(&l, "");
+	for (size_t i = 0; i < company.n && !rc; i++, ++*lines)
+		rc = budget_row(rows, name, &company, &company.rows[i], own ? own : any ? &sum : NULL,
+		                own ? "set" : "sum");
+	if (rc)
+		status = cli_library_error(rc, &err);
+done:
+	budget_clear(&l);
+	free(l.teams);
+	free(l.amounts);
+	spm_scorecard_free(&teams);
+	spm_scorecard_free(&company);
+	return status;
+}
+
+/*
+ * What pay cost against revenue (cost of sales) and against the budget, per team and for the
+ * company, per period of --by.
+ */
+static int budget(const opts *o)
+{
+	spm_scorecard_query q = {.currency = o->currency, .team = o->team, .payouts = true};
+	spm_period period, *parts = NULL;
+	spm_period_kind kind;
+	spm_store *st = NULL;
+	cli_rows rows;
+	size_t n = 0, lines = 0;
+	int status;
+
+	if ((status = open_span("budget", o, &st, &period, &q.as_of)) ||
+	    (status = parse_by(o->by, &period, &kind)) ||
+	    (status = split_period(&period, kind, &parts, &n)) ||
+	    (status = cli_rows_begin(&rows, o->format, o->output, budget_cols, NBUDGET)))
+		goto done;
+	for (size_t k = 0; k < n && parts[k].first.days <= q.as_of.days && !status; k++)
+		status = budget_period(&rows, st, &q, &parts[k], o->category, &lines);
+	int end = cli_rows_end(&rows, !status);
+	if (!status)
+		status = end;
+	if (!status)
+		summary(o, "row", lines, &period, q.as_of);
+done:
+	free(parts);
+	spm_store_close(st);
+	return status;
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 static int check_options(const char *command, const opts *o)
@@ -1153,7 +1339,7 @@ static int check_options(const char *command, const opts *o)
 	    {"rep", o->rep},           {"measure", o->measure}, {"top", o->top},
 	    {"per", o->per},             {"by", o->by},           {"question", o->question},
 	    {"latest", o->latest ? "" : NULL}, {"share", o->share}, {"movers", o->movers},
-	    {"within", o->within},
+	    {"within", o->within},       {"category", o->category},
 	};
 	return cli_check_options(command_helps, sizeof command_helps / sizeof command_helps[0],
 	                         command, given, sizeof given / sizeof given[0]);
@@ -1192,6 +1378,7 @@ int main(int argc, char **argv)
 		case OPT_SHARE: o.share = arg; break;
 		case OPT_MOVERS: o.movers = arg; break;
 		case OPT_WITHIN: o.within = arg; break;
+		case OPT_CATEGORY: o.category = arg; break;
 		case 'h': help = true; break;
 		case 'V':
 			cli_print_version();
@@ -1232,5 +1419,7 @@ int main(int argc, char **argv)
 		return peers(&o);
 	if (strcmp(command, "activity") == 0)
 		return activity(&o);
+	if (strcmp(command, "budget") == 0)
+		return budget(&o);
 	return survey(&o);
 }

@@ -52,6 +52,40 @@ static int prepare_period(spm_store *st, spm_stmt **s, const char *sql, const sp
 	return SPM_OK;
 }
 
+int spm_runs_within(spm_store *st, const spm_period *period, spm_run_span *runs, size_t cap,
+                    size_t *n, spm_error *err)
+{
+	char name[SPM_PERIOD_BUFSZ];
+	spm_stmt *s = NULL;
+	*n = 0;
+	/* each period's current run, the longest periods first, then the earliest */
+	int rc = prepare_period(st, &s,
+	                        "SELECT max(run_id), period_first, period_last FROM runs"
+	                        " WHERE period_first >= ?1 AND period_last <= ?2"
+	                        " GROUP BY period_first, period_last"
+	                        " ORDER BY julianday(period_last) - julianday(period_first) DESC,"
+	                        " period_first",
+	                        period, name, err);
+	while (rc == SPM_OK && (rc = spm_stmt_step(s, err)) == SPM_ROW) {
+		spm_date first, last;
+		bool has1, has2, overlaps = false;
+		if ((rc = spm_column_date(s, 1, &first, &has1, err)) ||
+		    (rc = spm_column_date(s, 2, &last, &has2, err)))
+			break;
+		for (size_t k = 0; k < *n && !overlaps; k++)
+			overlaps = first.days <= runs[k].last.days && runs[k].first.days <= last.days;
+		if (overlaps)
+			continue;
+		if (*n == cap) {
+			rc = spm_error_set(err, SPM_ERANGE, "%s holds more than %zu runs", name, *n);
+			break;
+		}
+		runs[(*n)++] = (spm_run_span){spm_stmt_int64(s, 0), first, last};
+	}
+	spm_stmt_finalize(s);
+	return rc == SPM_DONE ? SPM_OK : rc;
+}
+
 void spm_run_info_release(spm_run_info *info)
 {
 	if (!info)

@@ -13,20 +13,18 @@ static int nomem(spm_error *err)
 	return spm_error_set(err, SPM_ENOMEM, "out of memory");
 }
 
-int spm_quota_rows_load(spm_store *st, const char *metric, spm_date lo, spm_date hi,
-                        spm_quota_rows *out, spm_error *err)
+/*
+ * Rows of `sql` (scope, id, first, last, amount, currency; ?1 the key, ?2 and ?3 the range),
+ * sorted as spm_quota_rows keeps them.
+ */
+static int load_rows(spm_store *st, const char *sql, const char *key, spm_date lo, spm_date hi,
+                     spm_quota_rows *out, spm_error *err)
 {
 	spm_stmt *q = NULL;
 	size_t cap = 0;
 	memset(out, 0, sizeof *out);
-	int rc = spm_stmt_prepare(
-	    st, &q,
-	    "SELECT scope, scope_id, period_first, period_last, amount, currency FROM quotas"
-	    " WHERE metric = ?1 AND period_first >= ?2 AND period_last <= ?3"
-	    " ORDER BY scope, scope_id, julianday(period_last) - julianday(period_first) DESC,"
-	    " period_first",
-	    err);
-	if (rc == SPM_OK && (spm_bind_str(q, 1, metric) || spm_bind_date(q, 2, lo) ||
+	int rc = spm_stmt_prepare(st, &q, sql, err);
+	if (rc == SPM_OK && (spm_bind_str(q, 1, key) || spm_bind_date(q, 2, lo) ||
 	                     spm_bind_date(q, 3, hi)))
 		rc = nomem(err);
 	while (rc == SPM_OK && (rc = spm_stmt_step(q, err)) == SPM_ROW) {
@@ -61,6 +59,28 @@ int spm_quota_rows_load(spm_store *st, const char *metric, spm_date lo, spm_date
 		return rc;
 	}
 	return SPM_OK;
+}
+
+int spm_quota_rows_load(spm_store *st, const char *metric, spm_date lo, spm_date hi,
+                        spm_quota_rows *out, spm_error *err)
+{
+	return load_rows(st,
+	                 "SELECT scope, scope_id, period_first, period_last, amount, currency"
+	                 " FROM quotas WHERE metric = ?1 AND period_first >= ?2 AND period_last <= ?3"
+	                 " ORDER BY scope, scope_id,"
+	                 " julianday(period_last) - julianday(period_first) DESC, period_first",
+	                 metric, lo, hi, out, err);
+}
+
+int spm_budget_rows_load(spm_store *st, const char *category, spm_date lo, spm_date hi,
+                         spm_quota_rows *out, spm_error *err)
+{
+	return load_rows(st,
+	                 "SELECT 'team', team, period_first, period_last, amount, currency"
+	                 " FROM budgets WHERE category = ?1 AND period_first >= ?2"
+	                 " AND period_last <= ?3 ORDER BY team,"
+	                 " julianday(period_last) - julianday(period_first) DESC, period_first",
+	                 category, lo, hi, out, err);
 }
 
 void spm_quota_rows_free(spm_quota_rows *qr)

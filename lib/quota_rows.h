@@ -38,6 +38,10 @@ typedef struct spm_quota_rows {
 /* The quotas of `metric` whose periods lie within [lo, hi]. */
 int spm_quota_rows_load(spm_store *st, const char *metric, spm_date lo, spm_date hi,
                         spm_quota_rows *out, spm_error *err);
+/* The budgets of `category` whose periods lie within [lo, hi]: scope team, id the team ("" for the
+ * whole company's). */
+int spm_budget_rows_load(spm_store *st, const char *category, spm_date lo, spm_date hi,
+                         spm_quota_rows *out, spm_error *err);
 void spm_quota_rows_free(spm_quota_rows *qr);
 
 typedef struct spm_quota_span {

@@ -44,6 +44,7 @@ typedef struct job {
 	const spm_org *org;
 	spm_fx *fx;
 	spm_date last;
+	spm_date paid; /* the last day of the period the run being read pays */
 	int kind; /* the activity kind being read: its index, or -1 for every kind */
 	spm_error *err;
 	/* the rows a rep's figures go to (its own, or the groups holding it), and how many */
@@ -157,7 +158,7 @@ static int on_payout(void *ctx, const spm_payout_line *l)
 	int rc;
 	if ((rc = rows_for(j, l->rep_id)) || !j->nto)
 		return rc;
-	if ((rc = spm_fx_convert(j->fx, l->amount, l->currency, j->sc->currency, j->last,
+	if ((rc = spm_fx_convert(j->fx, l->amount, l->currency, j->sc->currency, j->paid,
 	                         SPM_ROUND_HALF_UP, &amount, j->err)))
 		return rc;
 	for (size_t k = 0; k < j->nto; k++) {
@@ -180,20 +181,22 @@ static int read_activities(spm_store *st, job *j, spm_date first)
 	return rc;
 }
 
+/* The lines of the runs that pay the period: its own, or those of the periods within it. */
 static int read_payouts(spm_store *st, job *j, const spm_period *period)
 {
-	spm_run_info run;
-	int rc = spm_run_info_read(st, period, &run, j->err);
-	if (rc == SPM_EDATA) { /* no run: nobody has a payout */
-		spm_error_clear(j->err);
-		return SPM_OK;
+	spm_run_span runs[64];
+	size_t n = 0;
+	int rc = spm_runs_within(st, period, runs, sizeof runs / sizeof runs[0], &n, j->err);
+	if (rc || n == 0)
+		return rc;
+	if ((rc = spm_fx_open(&j->fx, st, j->err)))
+		return rc;
+	j->sc->has_run = true;
+	for (size_t k = 0; k < n && !rc; k++) {
+		j->paid = runs[k].last; /* converted as of the end of the period the run pays */
+		rc = spm_payout_lines_each(st, runs[k].run_id, NULL, on_payout, j, j->err);
 	}
-	if (!rc && !(rc = spm_fx_open(&j->fx, st, j->err))) {
-		j->sc->has_run = true;
-		rc = spm_payout_lines_each(st, run.run_id, NULL, on_payout, j, j->err);
-		spm_fx_close(j->fx);
-	}
-	spm_run_info_release(&run);
+	spm_fx_close(j->fx);
 	return rc;
 }
 

@@ -56,6 +56,21 @@ typedef struct spm_run_info {
  */
 int spm_run_info_read(spm_store *st, const spm_period *period, spm_run_info *out, spm_error *err);
 
+/* A run and the days of the period it pays. */
+typedef struct spm_run_span {
+	int64_t run_id;
+	spm_date first, last;
+} spm_run_span;
+
+/*
+ * The runs that pay `period`: the current run of each period lying within it, the longest first,
+ * a period overlapping one already taken left out (a quarter's run, not its months' as well).
+ * Writes at most cap runs to runs and their number to *n. Returns SPM_OK (*n may be 0),
+ * SPM_ERANGE when there are more than cap, or a store failure.
+ */
+int spm_runs_within(spm_store *st, const spm_period *period, spm_run_span *runs, size_t cap,
+                    size_t *n, spm_error *err);
+
 /* Frees what spm_run_info_read allocated and zeroes *info. NULL-safe. */
 void spm_run_info_release(spm_run_info *info);
 

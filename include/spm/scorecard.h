@@ -4,9 +4,9 @@
  *
  * A rep's bookings, deals and attainment are the rep rows of spm_attainment (spm/attainment.h),
  * so they are the numbers spm-quota and the commission engine give; activities are the
- * activities dated in the period (spm/activity.h); the payout is the sum of the lines of the
- * period's current commission run (spm/payouts.h), converted into the report's currency at the
- * period's last day. Amounts are exact (spm_money); nothing here uses floating point.
+ * activities dated in the period (spm/activity.h); the payout is the sum of the lines of the runs
+ * that pay the period (spm_runs_within: its own current run, or those of the periods within it),
+ * converted into the report's currency at the last day of the period each run pays. Amounts are exact (spm_money); nothing here uses floating point.
  */
 #ifndef SPM_SCORECARD_H
 #define SPM_SCORECARD_H
@@ -80,7 +80,7 @@ typedef struct spm_scorecard {
 	spm_scorecard_row *rows; /* by id, byte order (as spm_attainment lists them) */
 	size_t n;
 	char currency[16];
-	bool has_run; /* the period has a commission run (with the query's payouts) */
+	bool has_run; /* a commission run pays the period (with the query's payouts) */
 } spm_scorecard;
 
 /*
