@@ -72,7 +72,9 @@ static int setup(void **state)
  * the period: with as_of 2026-03-15, r1's 300 EUR is converted at 1.5 (450 USD) instead of at 2,
  * the rate of 03-31 (600 USD). The run pays the whole period whatever as_of is, so the same run
  * shows a different payout for each as_of. Fix: convert payouts at q->period.last (keep j->last
- * for the bookings and activities), or say in the header that payouts convert at as_of.
+ * for the bookings and activities), or say in the header that payouts convert at as_of. The
+ * uncommitted change to read_payouts (spm_runs_within, each run converted at the last day of the
+ * period it pays) passes this case: once it lands, move the case into test_scorecard.c.
  */
 static void test_payout_at_period_end_with_as_of(void **state)
 {
