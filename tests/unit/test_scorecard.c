@@ -1,6 +1,6 @@
 /*
  * Unit tests of the scorecard: every rep's or group's bookings, deals, largest deal, quota and
- * attainment, activities by kind and the payout of the period's current commission run, over one
+ * attainment, activities by kind and the payout of the runs that pay the period, over one
  * small organisation built with the importer and runs stored by SQL; then the measures' names and
  * keys, and the errors. Every expected figure is worked out by hand in the comments beside it.
  */
@@ -153,8 +153,8 @@ static const char reps_csv[] = "rep_id,name,manager_id,team,territory,hire_date,
  * Runs (stored as spm-commission stores them): run 1, an earlier run of 2026-Q1 (a1 5,000), no
  * longer current; run 2 of 2026-02 (a1 999); run 3, the current run of 2026-Q1: a1 1,000 - 200
  * (a clawback) = 800 USD; a2 300 EUR, at 2 on 03-31: 600 USD; b1 150 USD; m1 250 USD; a3 70 USD
- * (paid, though not listed as a rep); a4 and b2 none. Run 4 of 2026-Q2: a1 10 GBP, a currency
- * without a rate.
+ * (paid, though not listed as a rep); a4 and b2 none. Run 5 of 2026-04: a1 40 EUR, at 3 from
+ * 04-01: 120 USD; a2 10 USD. Run 4 of 2026-Q3: a1 10 GBP, a currency without a rate.
  */
 static int org_setup(void **state)
 {
@@ -207,8 +207,10 @@ static int org_setup(void **state)
 	         "  '2026-03-01T06:00:01Z'),"
 	         " (3, '2026-Q1', '2026-01-01', '2026-03-31', 'h3', '2026-04-02T06:00:00Z',"
 	         "  '2026-04-02T06:00:01Z'),"
-	         " (4, '2026-Q2', '2026-04-01', '2026-06-30', 'h4', '2026-07-01T06:00:00Z',"
-	         "  '2026-07-01T06:00:01Z');"
+	         " (4, '2026-Q3', '2026-07-01', '2026-09-30', 'h4', '2026-10-01T06:00:00Z',"
+	         "  '2026-10-01T06:00:01Z'),"
+	         " (5, '2026-04', '2026-04-01', '2026-04-30', 'h5', '2026-05-01T06:00:00Z',"
+	         "  '2026-05-01T06:00:01Z');"
 	         "INSERT INTO payout_lines(line_id, run_id, rep_id, kind, amount, currency) VALUES"
 	         " (1, 1, 'a1', 'commission', 50000000, 'USD'),"
 	         " (2, 2, 'a1', 'commission', 9990000, 'USD'),"
@@ -218,7 +220,9 @@ static int org_setup(void **state)
 	         " (6, 3, 'b1', 'commission', 1500000, 'USD'),"
 	         " (7, 3, 'm1', 'override', 2500000, 'USD'),"
 	         " (8, 3, 'a3', 'adjustment', 700000, 'USD'),"
-	         " (9, 4, 'a1', 'commission', 100000, 'GBP');");
+	         " (9, 4, 'a1', 'commission', 100000, 'GBP'),"
+	         " (10, 5, 'a1', 'commission', 400000, 'EUR'),"
+	         " (11, 5, 'a2', 'commission', 100000, 'USD');");
 	*state = st;
 	return 0;
 }
@@ -299,9 +303,10 @@ static void test_activities(void **state)
 }
 
 /*
- * The current run of Q1 is run 3 (run 1 is older, run 2 is of February): a1 1,000 - 200 = 800;
- * a2 300 EUR at 2 (the rate from 03-31, the period's last day; not 1.5 of the deal dates nor 3
- * of April): 600; b1 150; a4 and b2 unpaid. a3's 70 and m1's 250 have no rep row.
+ * Q1 is paid by its current run, run 3 (run 1 is older; February's run 2 lies within Q1 but
+ * overlaps it, so it is left out): a1 1,000 - 200 = 800, not 1,799; a2 300 EUR at 2 (the rate
+ * from 03-31, the period's last day; not 1.5 of the deal dates nor 3 of April): 600; b1 150; a4
+ * and b2 unpaid. a3's 70 and m1's 250 have no rep row.
  */
 static void test_payouts(void **state)
 {
@@ -318,6 +323,16 @@ static void test_payouts(void **state)
 	assert_false(row_of(&sc, "a4")->has_payout);
 	assert_int_equal(row_of(&sc, "a4")->payout.units, 0);
 	spm_scorecard_free(&sc);
+
+	/*
+	 * as_of 03-15 cuts the bookings, not the run: a2's 300 EUR is still converted on 03-31, the
+	 * last day of the period run 3 pays (600, not 450 at the rate of 03-15)
+	 */
+	q.as_of = D("2026-03-15");
+	q.rep = "a2";
+	expect_rows(*state, &q,
+	            "a2 east n=1 b=3000 d=1 l=3000 q=12000 a=25% act=0/0/0/0/0:0 pay=600\n");
+	q.as_of = (spm_date){0};
 
 	/* February has a run of its own (run 2): a1's 999; the others unpaid */
 	q.period = P("2026-02");
@@ -341,6 +356,12 @@ static void test_payouts(void **state)
 	}
 	spm_scorecard_free(&sc);
 
+	/* January lies within Q1, whose run is longer: no run pays January alone */
+	q.period = P("2026-01");
+	read_ok(*state, &q, &sc);
+	assert_false(sc.has_run);
+	spm_scorecard_free(&sc);
+
 	/* Q1 without query.payouts: the run is not read */
 	q.period = P("2026-Q1");
 	q.payouts = false;
@@ -348,6 +369,28 @@ static void test_payouts(void **state)
 	assert_false(sc.has_run);
 	for (size_t i = 0; i < sc.n; i++)
 		assert_false(sc.rows[i].has_payout);
+	spm_scorecard_free(&sc);
+}
+
+/*
+ * H1 has no run of its own: it is paid by the runs of the periods within it, the longest first,
+ * each overlapping one left out: Q1's run 3 and April's run 5 (February's run 2 overlaps Q1).
+ * Each converts at the last day of the period it pays: a1 800 + 40 EUR at 3 (04-30) = 920; a2 300
+ * EUR at 2 (03-31, not 06-30) = 600, + 10 = 610; b1 150; the company 1,870 + 120 + 10 = 2,000.
+ */
+static void test_runs_within(void **state)
+{
+	spm_scorecard_query q = {.period = P("2026-H1"), .payouts = true, .rep = "a1"};
+	spm_scorecard sc;
+	expect_rows(*state, &q,
+	            "a1 east n=1 b=17500 d=4 l=10000 q=- a=- act=0/0/0/0/0:0 pay=920\n");
+	q.rep = "a2";
+	expect_rows(*state, &q, "a2 east n=1 b=3000 d=1 l=3000 q=- a=- act=0/0/0/0/0:0 pay=610\n");
+	q.rep = NULL;
+	q.level = SPM_LEVEL_COMPANY;
+	read_ok(*state, &q, &sc);
+	assert_true(sc.has_run);
+	assert_money_text(sc.rows[0].payout, "2000");
 	spm_scorecard_free(&sc);
 }
 
@@ -606,15 +649,20 @@ static void test_refusals(void **state)
 	q.currency = "JPY";
 	expect_refused(*state, &q, SPM_EDATA, NULL);
 	/*
-	 * Q2's run pays a1 10 GBP and the store has no GBP rate: converted on 06-30, the period's
-	 * last day, it fails, after the rows were made: they are released.
+	 * Q3's run pays a1 10 GBP and the store has no GBP rate: converted on 09-30, the period's
+	 * last day, it fails, after the rows were made: they are released. So does the year, which
+	 * Q3's run pays too.
 	 */
 	q.currency = NULL;
-	q.period = P("2026-Q2");
+	q.period = P("2026-Q3");
 	q.payouts = true;
 	expect_refused(*state, &q, SPM_EDATA,
-	               "no exchange rate for GBP on or before 2026-06-30 (base USD)");
-	/* without payouts Q2 reads */
+	               "no exchange rate for GBP on or before 2026-09-30 (base USD)");
+	q.period = P("2026");
+	expect_refused(*state, &q, SPM_EDATA,
+	               "no exchange rate for GBP on or before 2026-09-30 (base USD)");
+	/* without payouts Q3 reads */
+	q.period = P("2026-Q3");
 	q.payouts = false;
 	spm_scorecard sc;
 	read_ok(*state, &q, &sc);
@@ -782,12 +830,13 @@ int main(void)
 	    cmocka_unit_test(test_free_empty),
 	};
 	const struct CMUnitTest store[] = {
-	    cmocka_unit_test(test_rep_level),       cmocka_unit_test(test_as_of),
-	    cmocka_unit_test(test_activities),      cmocka_unit_test(test_payouts),
-	    cmocka_unit_test(test_report_currency), cmocka_unit_test(test_team_level),
-	    cmocka_unit_test(test_manager_level),   cmocka_unit_test(test_territory_level),
-	    cmocka_unit_test(test_company_level),   cmocka_unit_test(test_filters),
-	    cmocka_unit_test(test_refusals),        cmocka_unit_test(test_keys_of_read_rows),
+	    cmocka_unit_test(test_rep_level),         cmocka_unit_test(test_as_of),
+	    cmocka_unit_test(test_activities),        cmocka_unit_test(test_payouts),
+	    cmocka_unit_test(test_runs_within),       cmocka_unit_test(test_report_currency),
+	    cmocka_unit_test(test_team_level),        cmocka_unit_test(test_manager_level),
+	    cmocka_unit_test(test_territory_level),   cmocka_unit_test(test_company_level),
+	    cmocka_unit_test(test_filters),           cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_keys_of_read_rows),
 	};
 	const struct CMUnitTest big[] = {
 	    cmocka_unit_test(test_out_of_range),
