@@ -367,7 +367,7 @@ done:
 	return status;
 }
 
-/* ---- shared by the reports over several periods ----------------------------------------------- */
+/* ---- shared by the reports over several periods ------------------------------------------- */
 
 /* --by: the kind of the sub-periods, finer than the period (or the period itself when absent). */
 static int parse_by(const char *text, const spm_period *period, spm_period_kind *kind)

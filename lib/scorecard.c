@@ -47,10 +47,11 @@ typedef struct job {
 	spm_date paid; /* the last day of the period the run being read pays */
 	int kind; /* the activity kind being read: its index, or -1 for every kind */
 	spm_error *err;
-	/* the rows a rep's figures go to (its own, or the groups holding it), and how many */
-	spm_scorecard_row *to[64];
-	size_t nto;
-	size_t rep; /* the rep being rolled up */
+	/* the figure being spread: an activity count, or a payout line converted once */
+	int64_t count;
+	const spm_payout_line *line;
+	bool converted;
+	spm_money amount;
 } job;
 
 static int nomem(spm_error *err)
@@ -108,7 +109,30 @@ static spm_scorecard_row *row_of(job *j, const char *id)
 	return i == (size_t)-1 ? NULL : &j->sc->rows[i];
 }
 
-static int collect_group(void *ctx, spm_level level, size_t index)
+/* Adds the figure being spread (j->count, or the payout line j->line) to row r. */
+static int add_to(job *j, spm_scorecard_row *r)
+{
+	int rc;
+	if (!j->line) {
+		int64_t *at = j->kind < 0 ? &r->activities : &r->activity[j->kind];
+		if (__builtin_add_overflow(*at, j->count, at))
+			return spm_error_set(j->err, SPM_ERANGE, "activities out of range");
+		return SPM_OK;
+	}
+	/* converted once, for the first row that takes it */
+	if (!j->converted &&
+	    (rc = spm_fx_convert(j->fx, j->line->amount, j->line->currency, j->sc->currency,
+	                         j->paid, SPM_ROUND_HALF_UP, &j->amount, j->err)))
+		return rc;
+	j->converted = true;
+	r->has_payout = true;
+	if (spm_money_add(&r->payout, r->payout, j->amount))
+		return spm_error_set(j->err, SPM_ERANGE, "'%s': payout out of range",
+		                     r->id ? r->id : "company");
+	return SPM_OK;
+}
+
+static int add_to_group(void *ctx, spm_level level, size_t index)
 {
 	job *j = ctx;
 	const char *id = level == SPM_LEVEL_MANAGER     ? j->org->reps[index].id
@@ -116,59 +140,33 @@ static int collect_group(void *ctx, spm_level level, size_t index)
 	                 : level == SPM_LEVEL_TERRITORY ? j->org->territories[index].id
 	                                                : NULL;
 	spm_scorecard_row *r;
-	if (level != j->level || !(r = row_of(j, id)))
-		return SPM_OK;
-	if (j->nto == sizeof j->to / sizeof j->to[0])
-		return spm_error_set(j->err, SPM_EDATA, "rep '%s' is under more than %zu %ss",
-		                     j->org->reps[j->rep].id, j->nto, spm_level_name(level));
-	j->to[j->nto++] = r;
-	return SPM_OK;
+	return level == j->level && (r = row_of(j, id)) ? add_to(j, r) : SPM_OK;
 }
 
-/* Sets j->to: the rows rep_id's figures add to (its own row, or the groups holding the rep). */
-static int rows_for(job *j, const char *rep_id)
+/* Adds the figure being spread to rep_id's row, or to every group of the level holding the rep. */
+static int spread(job *j, const char *rep_id)
 {
 	spm_scorecard_row *r;
-	j->nto = 0;
-	if (j->level == SPM_LEVEL_REP) {
-		if ((r = row_of(j, rep_id)))
-			j->to[j->nto++] = r;
-		return SPM_OK;
-	}
-	j->rep = spm_org_rep_find(j->org, rep_id);
-	return j->rep == SPM_ORG_NONE ? SPM_OK : spm_org_rollups(j->org, j->rep, collect_group, j);
+	if (j->level == SPM_LEVEL_REP)
+		return (r = row_of(j, rep_id)) ? add_to(j, r) : SPM_OK;
+	size_t i = spm_org_rep_find(j->org, rep_id);
+	return i == SPM_ORG_NONE ? SPM_OK : spm_org_rollups(j->org, i, add_to_group, j);
 }
 
 static int on_activity(void *ctx, const char *rep_id, int64_t count)
 {
 	job *j = ctx;
-	int rc = rows_for(j, rep_id);
-	for (size_t k = 0; k < j->nto && !rc; k++) {
-		int64_t *at = j->kind < 0 ? &j->to[k]->activities : &j->to[k]->activity[j->kind];
-		if (__builtin_add_overflow(*at, count, at))
-			return spm_error_set(j->err, SPM_ERANGE, "activities out of range");
-	}
-	return rc;
+	j->count = count;
+	j->line = NULL;
+	return spread(j, rep_id);
 }
 
 static int on_payout(void *ctx, const spm_payout_line *l)
 {
 	job *j = ctx;
-	spm_money amount;
-	int rc;
-	if ((rc = rows_for(j, l->rep_id)) || !j->nto)
-		return rc;
-	if ((rc = spm_fx_convert(j->fx, l->amount, l->currency, j->sc->currency, j->paid,
-	                         SPM_ROUND_HALF_UP, &amount, j->err)))
-		return rc;
-	for (size_t k = 0; k < j->nto; k++) {
-		spm_scorecard_row *r = j->to[k];
-		r->has_payout = true;
-		if (spm_money_add(&r->payout, r->payout, amount))
-			return spm_error_set(j->err, SPM_ERANGE, "'%s': payout out of range",
-			                     r->id ? r->id : "company");
-	}
-	return SPM_OK;
+	j->line = l;
+	j->converted = false;
+	return spread(j, l->rep_id);
 }
 
 static int read_activities(spm_store *st, job *j, spm_date first)
@@ -226,6 +224,13 @@ int spm_scorecard_read(spm_store *st, const spm_scorecard_query *q, spm_scorecar
 		rc = read_activities(st, &j, q->period.first);
 	if (!rc && q->payouts)
 		rc = read_payouts(st, &j, &q->period);
+	if (!rc && !out->currency[0]) { /* no rows: the currency they would have had */
+		spm_fx *fx = NULL;
+		if (!(rc = spm_fx_open(&fx, st, err)))
+			snprintf(out->currency, sizeof out->currency, "%s",
+			         q->currency ? q->currency : spm_fx_base(fx));
+		spm_fx_close(fx);
+	}
 	spm_org_free(org);
 	if (rc)
 		spm_scorecard_free(out);

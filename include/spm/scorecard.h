@@ -6,7 +6,8 @@
  * so they are the numbers spm-quota and the commission engine give; activities are the
  * activities dated in the period (spm/activity.h); the payout is the sum of the lines of the runs
  * that pay the period (spm_runs_within: its own current run, or those of the periods within it),
- * converted into the report's currency at the last day of the period each run pays. Amounts are exact (spm_money); nothing here uses floating point.
+ * converted into the report's currency at the last day of the period each run pays. Amounts are
+ * exact (spm_money); nothing here uses floating point.
  */
 #ifndef SPM_SCORECARD_H
 #define SPM_SCORECARD_H

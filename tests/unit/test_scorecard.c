@@ -822,6 +822,44 @@ static void test_out_of_range(void **state)
 	expect_refused(*state, &q, SPM_ERANGE, "'company': payout out of range");
 }
 
+/*
+ * A chain of 65 managers above one rep: at manager level the rep's activities and payout add to
+ * each of the 65 manager rows, as spm_attainment adds the bookings; no limit on the chain.
+ */
+static int chain_setup(void **state)
+{
+	spm_store *st = teststore_open("pending-scorecard-chain");
+	char csv[8192] = "rep_id,manager_id\nm00,\n";
+	for (int i = 1; i < 65; i++) {
+		size_t n = strlen(csv);
+		snprintf(csv + n, sizeof csv - n, "m%02d,m%02d\n", i, i - 1);
+	}
+	size_t n = strlen(csv);
+	snprintf(csv + n, sizeof csv - n, "ic,m64\n");
+	teststore_load(st, SPM_KIND_REPS, csv);
+	teststore_load(st, SPM_KIND_ACTIVITIES, "rep_id,date,kind,count\nic,2026-01-05,call,3\n");
+	*state = st;
+	return 0;
+}
+
+static void test_deep_manager_chain(void **state)
+{
+	spm_scorecard_query q = {.level = SPM_LEVEL_MANAGER, .period = P("2026-Q1")};
+	spm_scorecard sc;
+	spm_error err;
+	if (spm_scorecard_read(*state, &q, &sc, &err))
+		fail_msg("scorecard without activities: %s", err.message);
+	assert_int_equal(sc.n, 65);
+	spm_scorecard_free(&sc);
+	q.activities = true;
+	if (spm_scorecard_read(*state, &q, &sc, &err))
+		fail_msg("scorecard: %s", err.message);
+	assert_int_equal(sc.n, 65);
+	for (size_t i = 0; i < sc.n; i++)
+		assert_int_equal(sc.rows[i].activity[0], 3);
+	spm_scorecard_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest plain[] = {
@@ -841,9 +879,14 @@ int main(void)
 	const struct CMUnitTest big[] = {
 	    cmocka_unit_test(test_out_of_range),
 	};
+	const struct CMUnitTest chain[] = {
+	    cmocka_unit_test(test_deep_manager_chain),
+	};
 	int failed = cmocka_run_group_tests_name("scorecard", plain, NULL, NULL);
 	failed +=
 	    cmocka_run_group_tests_name("scorecard store", store, org_setup, teststore_teardown);
 	failed += cmocka_run_group_tests_name("scorecard sums", big, big_setup, teststore_teardown);
+	failed += cmocka_run_group_tests_name("scorecard chain", chain, chain_setup,
+	                                      teststore_teardown);
 	return failed;
 }
