@@ -46,26 +46,7 @@ if [ "${SPM_BENCH_FRESH:-0}" = 1 ] || [ ! -f "$db" ]; then
 	. bench/store.sh
 fi
 
-# units: spm-quota's CSV rows as rep|credited|quota|attainment in store units, like the query's.
-units() {
-	awk -F, 'NR > 1 {
-		printf "%s|%s|%s|%s\n", $2, u($9), u($10), h($13)
-	}
-	function u(v,  p, n) { if (v == "") return ""; n = split(v, p, "."); return sprintf("%.0f", p[1] * 10000 + (n > 1 ? (v ~ /^-/ ? -1 : 1) * substr(p[2] "0000", 1, 4) : 0)) }
-	function h(v,  p) { if (v == "") return ""; split(v, p, "."); return sprintf("%.0f", p[1] * 100 + p[2]) }' "$1"
-}
-
-measure() { # NAME COMMAND...
-	name=$1
-	shift
-	if ! /usr/bin/time -f '%e %M' -o "$out/time.last" "$@" >"$out/$name.out" 2>"$out/$name.err"; then
-		cat "$out/$name.err" >&2
-		die "$name: '$*' failed"
-	fi
-	tail -n 1 "$out/time.last" >>"$out/$name.times"
-}
-median() { sort -n "$out/$1.times" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }'; }
-peak() { awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.1f", m / 1024 }' "$out/$1.times"; }
+. bench/lib.sh
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -f "$out"/*.times
@@ -111,8 +92,5 @@ printf '%-52s %8s %9s\n' "... --level all --to-date month,quarter,year" "$(media
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average $load_before before, $load_after after"
 for asof in 2026-02-14 2026-03-31; do
-	awk -v s="$(median "spm-$asof")" -v p="$(median "sql-$asof")" -v a="$asof" 'BEGIN {
-		r = (p > 0 ? s / p : 0)
-		printf "ratio spm/sqlite3 as of %s: %.2f   target <= 2.00   %s\n", a, r, (r <= 2.0 ? "met" : "missed")
-	}'
+	ratio "as of $asof" "$(median "spm-$asof")" "$(median "sql-$asof")"
 done
