@@ -152,6 +152,14 @@ run spm-report --period 2026-H1 --as-of 2026-06-30 --team North survey
 expect_eq "pooled" "21,5,5,0.0" "$(tail -n +2 out | cut -d, -f6,7,9,12)"
 run spm-report --period 2026-H1 --as-of 2026-06-30 --team North --latest survey
 expect_eq "latest" "20,4,5,-5.0" "$(tail -n +2 out | cut -d, -f6,7,9,12)"
+# A name a spreadsheet would run as a formula is written with a leading quote in CSV and TSV.
+printf 'rep_id,name,team,hire_date\nz9,"=HYPERLINK(""http://x"")",South,2025-01-01\n' >formula.csv
+run spm-import --quiet reps formula.csv
+expect_status 0
+run spm-report --period 2026-Q1 --team South leaderboard
+expect_eq "CSV: the formula neutralised" "1" "$(grep -c "^2,z9,\"'=HYPERLINK(\"\"http://x\"\")\"," out)"
+run spm-report --period 2026-Q1 --team South -f tsv leaderboard
+expect_eq "TSV: the formula neutralised" "1" "$(grep -c "	'=HYPERLINK" out)"
 run spm-report --period 2026-Q1 --question pay survey
 expect_status 65
 expect_err "spm-report: no answers to question 'pay' in the store"
