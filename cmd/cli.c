@@ -509,3 +509,15 @@ const char *cli_plural(size_t n)
 {
 	return n == 1 ? "" : "s";
 }
+
+int cli_parse_count(const char *option, const char *text, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < lo || v > hi)
+		return cli_usage_error("--%s: expected a whole number from %ld to %ld, not '%s'",
+		                       option, lo, hi, text);
+	*out = v;
+	return SPM_EXIT_OK;
+}

@@ -167,6 +167,9 @@ void cli_plan_set_free(cli_plan_set *ps);
 void cli_progress(const char *what, uint64_t count, uint64_t done, uint64_t total);
 void cli_progress_end(void);
 
+/* --OPTION's whole number from lo to hi into *out; an exit status, with the message printed. */
+int cli_parse_count(const char *option, const char *text, long lo, long hi, long *out);
+
 /* A rate as a percentage with two decimals, cut toward zero: 0.866666 is "86.66". */
 void cli_percent2(char *buf, size_t size, spm_rate r);
 

@@ -137,17 +137,6 @@ typedef struct opts {
 
 /* ---- option values -------------------------------------------------------------------------- */
 
-static int parse_count(const char *option, const char *text, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < lo || v > hi)
-		return cli_usage_error("--%s: expected a whole number from %ld to %ld, not '%s'",
-		                       option, lo, hi, text);
-	*out = v;
-	return SPM_EXIT_OK;
-}
 
 static int parse_as_of(const char *text, spm_date *out)
 {
@@ -294,7 +283,7 @@ static int pipeline(const opts *o, bool overdue_only)
 
 	if ((status = parse_as_of(o->as_of, &q.as_of)) ||
 	    (status = cli_parse_levels(o->level, &q.levels)) ||
-	    (o->window && (status = parse_count("window", o->window, 1, 3660, &window))))
+	    (o->window && (status = cli_parse_count("window", o->window, 1, 3660, &window))))
 		return status;
 	q.window = (int)window;
 	if ((status = cli_open_period(overdue_only ? "overdue" : "pipeline", o->db,
@@ -352,7 +341,7 @@ static int snapshot(const opts *o)
 	size_t rows;
 	int status;
 	if ((status = parse_as_of(o->as_of, &q.as_of)) ||
-	    (o->window && (status = parse_count("window", o->window, 1, 3660, &window))))
+	    (o->window && (status = cli_parse_count("window", o->window, 1, 3660, &window))))
 		return status;
 	q.window = (int)window;
 	if (!(status = cli_open_period("snapshot", o->db, 0, o->period, &st, &q.period))) {
@@ -814,9 +803,9 @@ static int series_options(const opts *o, spm_ts_options *to, long *holdout)
 	long season = 12, level = 80;
 	int status;
 	*holdout = 0;
-	if ((o->season && (status = parse_count("season", o->season, 1, 366, &season))) ||
-	    (o->interval && (status = parse_count("interval", o->interval, 1, 99, &level))) ||
-	    (o->holdout && (status = parse_count("holdout", o->holdout, 1, 100000, holdout))))
+	if ((o->season && (status = cli_parse_count("season", o->season, 1, 366, &season))) ||
+	    (o->interval && (status = cli_parse_count("interval", o->interval, 1, 99, &level))) ||
+	    (o->holdout && (status = cli_parse_count("holdout", o->holdout, 1, 100000, holdout))))
 		return status;
 	to->period = (int)season;
 	to->level = (double)level;
@@ -953,7 +942,7 @@ static int forecast_series(const opts *o, int argc, char **argv)
 		return status;
 	if (o->method && (m = spm_ts_method_parse(o->method)) < 0)
 		return cli_usage_error("--method: unknown method '%s'", o->method);
-	if (o->horizon && (status = parse_count("horizon", o->horizon, 1, 1200, &horizon)))
+	if (o->horizon && (status = cli_parse_count("horizon", o->horizon, 1, 1200, &horizon)))
 		return status;
 	if (holdout && !o->horizon)
 		horizon = holdout;

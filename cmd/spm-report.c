@@ -3,7 +3,6 @@
  * (see spm-report(1)). The figures come from the library (attainment.c, scorecard.c, rank.c);
  * this file reads options and writes rows.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,17 +147,6 @@ typedef struct opts {
 	bool latest, quiet;
 } opts;
 
-static int parse_count(const char *option, const char *text, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < lo || v > hi)
-		return cli_usage_error("--%s: expected a whole number from %ld to %ld, not '%s'",
-		                       option, lo, hi, text);
-	*out = v;
-	return SPM_EXIT_OK;
-}
 
 /*
  * The period and the day it is read to: --as-of, else today within the period. Opens the store
@@ -300,7 +288,7 @@ static int leaderboard(const opts *o)
 
 	if (o->measure && (m = spm_stat_parse(o->measure)) < 0)
 		return cli_usage_error("--measure: unknown measure '%s'", o->measure);
-	if (o->top && (status = parse_count("top", o->top, 1, 1000000, &top)))
+	if (o->top && (status = cli_parse_count("top", o->top, 1, 1000000, &top)))
 		return status;
 	if (o->per && strcmp(o->per, "team") != 0)
 		return cli_usage_error("--per: expected team, not '%s'", o->per);
@@ -778,7 +766,7 @@ static int performers(const opts *o)
 	perf_out po = {0};
 
 	if ((status = parse_measure(o, &m)) ||
-	    (o->movers && (status = parse_count("movers", o->movers, 0, 1000000, &nmovers))))
+	    (o->movers && (status = cli_parse_count("movers", o->movers, 0, 1000000, &nmovers))))
 		return status;
 	if (o->share && (spm_rate_parse(&share, o->share, strlen(o->share), SPM_NUM_PERCENT, &err) ||
 	                 share.units <= 0 || share.units > SPM_RATE_ONE / 2))
