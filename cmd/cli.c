@@ -294,6 +294,13 @@ int cli_rows_add(cli_rows *r, const char *const *values)
 	return spm_writer_row(r->w, values, &err);
 }
 
+int cli_rows_finish(cli_rows *r, int rc, spm_error *err)
+{
+	int status = rc ? cli_library_error(rc, err) : SPM_EXIT_OK;
+	int end = cli_rows_end(r, rc == SPM_OK);
+	return status ? status : end;
+}
+
 int cli_rows_end(cli_rows *r, bool ok)
 {
 	spm_error err;

@@ -96,6 +96,9 @@ int cli_rows_begin(cli_rows *r, const char *format, const char *output, const sp
 		   size_t ncols);
 int cli_rows_add(cli_rows *r, const char *const *values);
 int cli_rows_end(cli_rows *r, bool ok);
+/* Ends the rows after the library returned rc: written when rc is SPM_OK, else discarded with the
+ * failure printed. Returns the exit status: the library's failure's, else the writing's. */
+int cli_rows_finish(cli_rows *r, int rc, spm_error *err);
 
 /*
  * Writes nrows rows of ncols cells (row after row; a NULL cell has no value) to `output` (NULL or

@@ -174,10 +174,7 @@ int cli_attainment(const cli_attain_opts *o)
 	}
 	if ((status = cli_rows_begin(&out.rows, o->format, o->output, attain_cols, NATTAIN)) == 0) {
 		int rc = spm_attainment(st, &q, attain_row, &out, &err);
-		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-		int end = cli_rows_end(&out.rows, rc == SPM_OK);
-		if (!status)
-			status = end;
+		status = cli_rows_finish(&out.rows, rc, &err);
 	}
 	if (!status && !o->quiet)
 		fprintf(stderr, "%s: %zu row%s, %s to %s\n", cli_progname(), out.lines,

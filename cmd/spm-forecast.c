@@ -317,10 +317,7 @@ static int pipeline(const opts *o, bool overdue_only)
 	} else if ((status = cli_rows_begin(&out.rows, o->format, o->output, pipeline_cols,
 	                                    NPIPELINE)) == 0) {
 		rc = spm_pipeline(st, &q, pipeline_row, &out, &err);
-		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-		int end = cli_rows_end(&out.rows, rc == SPM_OK);
-		if (!status)
-			status = end;
+		status = cli_rows_finish(&out.rows, rc, &err);
 		if (!status && !o->quiet)
 			fprintf(stderr, "%s: %zu row%s, %s as of %s\n", cli_progname(), out.n,
 			        cli_plural(out.n), out.period, out.as_of);
@@ -427,10 +424,7 @@ static int accuracy(const opts *o)
 	                               &period)) &&
 	    !(status = cli_rows_begin(&rows, o->format, o->output, accuracy_cols, NACCURACY))) {
 		int rc = spm_forecast_accuracy(st, &period, to, levels, accuracy_row, &rows, &err);
-		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-		int end = cli_rows_end(&rows, rc == SPM_OK);
-		if (!status)
-			status = end;
+		status = cli_rows_finish(&rows, rc, &err);
 	}
 	spm_store_close(st);
 	return status;
@@ -501,10 +495,7 @@ static int cost(const opts *o, int nplans, char **paths)
 	}
 	int rc = spm_forecast_cost(st, ps.plans, ps.n, &period, as_of, cats[scenario], cost_row,
 	                           &out, &err);
-	status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-	int end = cli_rows_end(&out.rows, rc == SPM_OK);
-	if (!status)
-		status = end;
+	status = cli_rows_finish(&out.rows, rc, &err);
 	if (!status && !o->quiet) {
 		char total[SPM_NUM_BUFSZ];
 		spm_money_format(total, sizeof total, out.total, 2);

@@ -442,10 +442,7 @@ static int allocate(const opts *o)
 		int rc = spm_quota_allocate(st, &a, alloc_line, &out, &err);
 		if (rc > 0)
 			rc = SPM_ENOMEM; /* cli_rows_add could not keep a row */
-		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-		int end = cli_rows_end(&out.rows, rc == SPM_OK);
-		if (!status)
-			status = end;
+		status = cli_rows_finish(&out.rows, rc, &err);
 	}
 	if (!status && !o->quiet)
 		fprintf(stderr, "%s: %zu quota line%s\n", cli_progname(), out.lines,
@@ -517,10 +514,7 @@ static int capacity(const opts *o)
 	                               &c.period)) &&
 	    !(status = cli_rows_begin(&rows, o->format, o->output, capacity_cols, NCAPACITY))) {
 		int rc = spm_quota_capacity(st, &c, capacity_out, &rows, &err);
-		status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-		int end = cli_rows_end(&rows, rc == SPM_OK);
-		if (!status)
-			status = end;
+		status = cli_rows_finish(&rows, rc, &err);
 	}
 	spm_store_close(st);
 	return status;

@@ -336,10 +336,7 @@ static int leaderboard(const opts *o)
 	} else {
 		rc = board_group(&rows, &sc, items, sc.n, (spm_stat)m, top, &written, &err);
 	}
-	status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-	int end = cli_rows_end(&rows, rc == SPM_OK);
-	if (!status)
-		status = end;
+	status = cli_rows_finish(&rows, rc, &err);
 	if (!status && !o->quiet) {
 		char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
 		spm_period_format(name, sizeof name, &q.period);
@@ -821,10 +818,7 @@ static int performers(const opts *o)
 	for (size_t k = 0; k < nm && k < (size_t)nmovers && movers[k].change < 0 && !rc; k++)
 		rc = perf_row(&po, "declined", k + 1, &items[movers[k].item], NULL, true,
 		              movers[k].change);
-	status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-	int end = cli_rows_end(&po.rows, rc == SPM_OK);
-	if (!status)
-		status = end;
+	status = cli_rows_finish(&po.rows, rc, &err);
 	if (!status)
 		summary(o, "row", po.lines, &period, q.as_of);
 done:
@@ -938,10 +932,7 @@ static int peers(const opts *o)
 			lines++;
 		}
 	}
-	status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-	int end = cli_rows_end(&rows, rc == SPM_OK);
-	if (!status)
-		status = end;
+	status = cli_rows_finish(&rows, rc, &err);
 	if (!status)
 		summary(o, "rep", lines, &period, q.as_of);
 done:
@@ -1131,10 +1122,7 @@ static int survey(const opts *o)
 	if ((status = cli_rows_begin(&so.rows, o->format, o->output, survey_cols, NSURVEY)))
 		goto done;
 	int rc = spm_survey_results(st, &q, survey_row, &so, &err);
-	status = rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
-	int end = cli_rows_end(&so.rows, rc == SPM_OK);
-	if (!status)
-		status = end;
+	status = cli_rows_finish(&so.rows, rc, &err);
 	if (!status)
 		summary(o, "row", so.lines, &period, to);
 done:
