@@ -25,6 +25,7 @@ spm-import survey survey.jsonl
 spm-import fx fx.csv
 spm-import assignments assignments.csv
 spm-import adjustments adjustments.csv
+spm-import budgets budgets.csv
 
 # The plan, checked: its shape of pay, and who sold in each quarter without a plan.
 cd ..
@@ -47,3 +48,9 @@ spm-commission --quiet --period 2026-Q1 run plans/ae-2026.yaml
 spm-forecast --quiet --period 2026-Q3 --as-of 2026-07-01 --level team,company pipeline
 spm-forecast --quiet --period 2026-Q3 --as-of 2026-07-01 snapshot
 spm-forecast --quiet --horizon 3 series
+
+# Reports on the first quarter: the five reps furthest above quota, what pay cost against revenue
+# and the budget, and how the teams answered the employee surveys of the half.
+spm-report --quiet --period 2026-Q1 --as-of 2026-03-31 --measure attainment --top 5 leaderboard
+spm-report --quiet --period 2026-Q1 --as-of 2026-03-31 --currency EUR budget
+spm-report --quiet --period 2026-H1 --as-of 2026-06-30 --by quarter survey

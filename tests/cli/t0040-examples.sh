@@ -30,6 +30,14 @@ expect_eq "and the months ahead forecast" "2026-07
 2026-08
 2026-09" "$(grep -o '^2026-0[789],' out | tr -d ,)"
 
+expect_eq "budgets" "$(rows budgets.csv)" "$(sql "select count(*) from budgets")"
+expect_eq "the quarter's five best by attainment, ranked" "1 2 3 4 5" \
+	"$(grep -A5 '^rank,rep_id,name,team,measure' out | tail -n 5 | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "pay against the budget: each team, then the company's from the teams'" \
+	"team,Enterprise,set team,Mid-Market,set company,,sum" \
+	"$(grep -E '^(team|company),[^,]*,2026-Q1,.*,EUR$' out | cut -d, -f1,2,8 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the survey by quarter, the company's score each time" "2" "$(grep -c '^company,,2026-Q[12],2026-' out)"
+
 before=$(digest)
 run "$SPM_SRC/examples/job.sh"
 expect_status 0
