@@ -4,6 +4,8 @@
 # budget or the teams' sum, no run no payout, and the refusals.
 . "$SPM_SRC/tests/cli/lib.sh"
 "$SPM_SRC/examples/job.sh" >/dev/null 2>&1 || exit 1
+# this test's budgets, not the example's
+sqlite3 "$SPM_DB" "delete from budgets"
 
 cat >budgets.csv <<'CSV'
 team,period,amount,currency
