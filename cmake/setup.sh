@@ -1,13 +1,14 @@
 #!/bin/sh
 # Installs what spm needs to build and test (Debian packages, with sudo when not root) if anything
 # is missing, then configures and builds spm in $BUILD_DIR (default: build/ at the top of the tree).
-# Extra CMake options come from $SPM_CMAKE_FLAGS (e.g. -DSPM_WERROR=ON).
+# Extra CMake options come from $SPM_CMAKE_FLAGS (e.g. -DSPM_WERROR=ON), extra packages from
+# $SPM_EXTRA_PACKAGES (the test suite's browser).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 
 packages="build-essential cmake pkg-config libsqlite3-dev libcsv-dev libyaml-dev libyajl-dev
-libcmocka-dev sqlite3 mandoc"
+libcmocka-dev sqlite3 mandoc ${SPM_EXTRA_PACKAGES:-}"
 missing=
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "spm/budget.h"
+#include "spm/dashboard.h"
 #include "spm/html.h"
 #include "spm/rank.h"
 #include "spm/scorecard.h"
@@ -34,6 +35,7 @@ enum {
 	OPT_MOVERS,
 	OPT_WITHIN,
 	OPT_CATEGORY,
+	OPT_TITLE,
 };
 
 static const cli_option options[] = {
@@ -53,6 +55,7 @@ static const cli_option options[] = {
     {"within", OPT_WITHIN, "GROUP", "peers: team (default) or company"},
     {"question", OPT_QUESTION, "TEXT", "survey: this question's answers only"},
     {"category", OPT_CATEGORY, "NAME", "budget: the budgets' category (default commission)"},
+    {"title", OPT_TITLE, "TEXT", "dashboard: the page's title (default: Sales performance)"},
     {"latest", OPT_LATEST, NULL, "survey: each respondent's last answer only (default: all)"},
     {"currency", OPT_CURRENCY, "CUR", "the currency of amounts (default: the store's base)"},
     {"team", OPT_TEAM, "TEAM", "this team's reps only"},
@@ -67,8 +70,8 @@ static const cli_option options[] = {
 };
 
 static const char usage[] =
-    "[options] attainment|leaderboard|performers|trend|peers|activity|survey|budget\n"
-    "       --period P";
+    "[options] attainment|leaderboard|performers|trend|peers|activity|survey|budget|\n"
+    "       dashboard --period P";
 static const char about[] =
     "Report on the reps of the store (see spm-report(1)).\n"
     "--measure: bookings, deals, attainment, payout, largest, activities, calls, emails,\n"
@@ -88,7 +91,10 @@ static const char about[] =
     "  survey       employee survey answers per team: promoters (9-10), passives (7-8),\n"
     "               detractors (0-6) and the score, % promoters - % detractors\n"
     "  budget       what pay cost per team and period: against revenue (cost of sales)\n"
-    "               and against the budget (spm-import budgets)";
+    "               and against the budget (spm-import budgets)\n"
+    "  dashboard    the period as one self-contained HTML page with charts: headline\n"
+    "               figures, attainment, bookings against quota, leaderboard, pipeline,\n"
+    "               activity and survey";
 static const char after[] =
     "'spm-report COMMAND --help' shows one command's options.\n"
     "Exit status: 0 success, 64 usage, 65 bad input data, 70 store error, 74 input/output\n"
@@ -138,12 +144,18 @@ static const cli_command_help command_helps[] = {
      "over revenue), and the budget: what is left and the share used. The company's budget\n"
      "is its own, else the sum of the teams'.",
      "db period as-of by category currency team format output quiet"},
+    {"dashboard", "[options] --period P [--as-of DATE] [--by KIND] [-o FILE] dashboard",
+     "The period to the as-of day as one HTML file that needs nothing else (no scripts, no\n"
+     "network): headline figures, attainment by rep, bookings against quota per step of\n"
+     "--by (default month), the leaderboard, the pipeline by forecast category, activity\n"
+     "and the survey score per team. Written only when whole.",
+     "db period as-of by title currency output quiet"},
 };
 
 typedef struct opts {
 	const char *db, *period, *as_of, *level, *to_date, *pacing, *metric, *currency;
 	const char *team, *territory, *rep, *measure, *top, *per, *format, *output;
-	const char *by, *question, *share, *movers, *within, *category;
+	const char *by, *question, *share, *movers, *within, *category, *title;
 	bool latest, quiet;
 } opts;
 
@@ -1304,6 +1316,56 @@ done:
 	return status;
 }
 
+/* ---- dashboard ------------------------------------------------------------------------------ */
+
+/*
+ * The period as one self-contained HTML page (spm/dashboard.h), made in memory and written out
+ * only when whole.
+ */
+static int dashboard(const opts *o)
+{
+	spm_dashboard_query q = {.currency = o->currency, .title = o->title, .by = SPM_PERIOD_MONTH};
+	spm_store *st = NULL;
+	spm_error err = {0};
+	char *page = NULL;
+	size_t len = 0;
+	FILE *mem = NULL, *out = NULL;
+	int status, rc;
+
+	if ((status = open_span("dashboard", o, &st, &q.period, &q.as_of)) ||
+	    (o->by && (status = parse_by(o->by, &q.period, &q.by))))
+		goto done;
+	if (q.by > q.period.kind)
+		q.by = q.period.kind; /* a month's dashboard is one step */
+	if (!(mem = open_memstream(&page, &len))) {
+		status = cli_library_error(SPM_ENOMEM, &err);
+		goto done;
+	}
+	rc = spm_dashboard_write(mem, st, &q, &err);
+	if (fclose(mem) != 0 && !rc)
+		rc = spm_error_set(&err, SPM_ENOMEM, "out of memory");
+	if (rc) {
+		status = cli_library_error(rc, &err);
+		goto done;
+	}
+	if (!(out = cli_open_output(o->output))) {
+		status = SPM_EXIT_IO;
+		goto done;
+	}
+	fwrite(page, 1, len, out);
+	if ((status = cli_close_output(out, o->output)) == SPM_EXIT_OK && !o->quiet) {
+		char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
+		spm_period_format(name, sizeof name, &q.period);
+		spm_date_format(day, sizeof day, q.as_of);
+		fprintf(stderr, "%s: the dashboard of %s to %s, %zu bytes\n", cli_progname(), name, day,
+		        len);
+	}
+done:
+	free(page);
+	spm_store_close(st);
+	return status;
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 static int check_options(const char *command, const opts *o)
@@ -1315,7 +1377,7 @@ static int check_options(const char *command, const opts *o)
 	    {"rep", o->rep},           {"measure", o->measure}, {"top", o->top},
 	    {"per", o->per},             {"by", o->by},           {"question", o->question},
 	    {"latest", o->latest ? "" : NULL}, {"share", o->share}, {"movers", o->movers},
-	    {"within", o->within},       {"category", o->category},
+	    {"within", o->within},       {"category", o->category}, {"title", o->title},
 	};
 	return cli_check_options(command_helps, sizeof command_helps / sizeof command_helps[0],
 	                         command, given, sizeof given / sizeof given[0]);
@@ -1355,6 +1417,7 @@ int main(int argc, char **argv)
 		case OPT_MOVERS: o.movers = arg; break;
 		case OPT_WITHIN: o.within = arg; break;
 		case OPT_CATEGORY: o.category = arg; break;
+		case OPT_TITLE: o.title = arg; break;
 		case 'h': help = true; break;
 		case 'V':
 			cli_print_version();
@@ -1397,5 +1460,7 @@ int main(int argc, char **argv)
 		return activity(&o);
 	if (strcmp(command, "budget") == 0)
 		return budget(&o);
+	if (strcmp(command, "dashboard") == 0)
+		return dashboard(&o);
 	return survey(&o);
 }

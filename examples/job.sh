@@ -54,3 +54,8 @@ spm-forecast --quiet --horizon 3 series
 spm-report --quiet --period 2026-Q1 --as-of 2026-03-31 --measure attainment --top 5 leaderboard
 spm-report --quiet --period 2026-Q1 --as-of 2026-03-31 --currency EUR budget
 spm-report --quiet --period 2026-H1 --as-of 2026-06-30 --by quarter survey
+
+# The half on one page, beside the store: open dashboard.html in a browser (examples/dashboard.png
+# is a picture of it).
+spm-report --quiet --period 2026-H1 --as-of 2026-06-30 --by quarter \
+	-o "$(dirname "$SPM_DB")/dashboard.html" dashboard

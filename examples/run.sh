@@ -8,4 +8,4 @@ BUILD_DIR=$build "$top/cmake/setup.sh" >/dev/null
 db=${SPM_DB:-$build/example.db}
 rm -f "$db" "$db-wal" "$db-shm"
 PATH=$build:$PATH SPM_DB=$db "$top/examples/job.sh"
-echo "example store: $db" >&2
+echo "example store: $db; its dashboard: $(dirname "$db")/dashboard.html" >&2

@@ -4,6 +4,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
-BUILD_DIR=$build "$top/cmake/setup.sh"
+# the dashboard test renders the page in a real browser, headless
+BUILD_DIR=$build SPM_EXTRA_PACKAGES="chromium fonts-dejavu-core" "$top/cmake/setup.sh"
 cd "$build"
 ctest --output-on-failure -j "$(nproc)"

@@ -30,6 +30,8 @@ expect_eq "and the months ahead forecast" "2026-07
 2026-08
 2026-09" "$(grep -o '^2026-0[789],' out | tr -d ,)"
 
+expect_eq "the half's dashboard beside the store, its eight cards" "8" \
+	"$(grep -c '<section class="card' "$(dirname "$SPM_DB")/dashboard.html")"
 expect_eq "budgets" "$(rows budgets.csv)" "$(sql "select count(*) from budgets")"
 expect_eq "the quarter's five best by attainment, ranked" "1 2 3 4 5" \
 	"$(grep -A5 '^rank,rep_id,name,team,measure' out | tail -n 5 | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"

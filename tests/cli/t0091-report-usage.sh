@@ -6,7 +6,7 @@ man="$SPM_SRC/man/spm-report.1"
 
 run spm-report --help
 expect_status 0
-expect_out_has "usage: spm-report [options] attainment|leaderboard|performers|trend|peers|activity|survey|budget"
+expect_out_has "usage: spm-report [options] attainment|leaderboard|performers|trend|peers|activity|survey|budget|"
 run spm-report --version
 expect_status 0
 expect_out_has "spm-report (spm) "
@@ -29,7 +29,7 @@ run spm-report --period 2026-Q1 leaderboard extra
 expect_status 64
 expect_err_has "leaderboard: unexpected argument 'extra'"
 
-for command in attainment leaderboard performers trend peers activity survey budget; do
+for command in attainment leaderboard performers trend peers activity survey budget dashboard; do
 	run spm-report --help "$command"
 	expect_status 0
 	expect_out_has "usage: spm-report [options] "
@@ -41,7 +41,7 @@ grep -o '^\.It Fl [a-zA-Z] , -[a-z-]*\|^\.It Fl -[a-z-]*' "$man" | grep -o -- '-
 	sed 's/^/-/' | sort -u >man-opts
 run diff help-opts man-opts
 expect_status 0
-for command in attainment leaderboard performers trend peers activity survey budget; do
+for command in attainment leaderboard performers trend peers activity survey budget dashboard; do
 	expect_eq "the man page describes $command" "1" "$(grep -c "^\.It Cm $command\$" "$man" | sed 's/[2-9]/1/')"
 done
 # Every measure is named by --help and described in the man page's list of measures.
