@@ -52,7 +52,7 @@ static const cli_option options[] = {
     {"by", OPT_BY, "KIND", "trend, activity, survey: a row per month, quarter, half or year"},
     {"share", OPT_SHARE, "PCT", "performers: the top and bottom share (default 25%)"},
     {"movers", OPT_MOVERS, "N", "performers: who improved and declined most (default 5)"},
-    {"within", OPT_WITHIN, "GROUP", "peers: team (default) or company"},
+    {"within", OPT_WITHIN, "GROUP", "peers: team (default), role or company"},
     {"question", OPT_QUESTION, "TEXT", "survey: this question's answers only"},
     {"category", OPT_CATEGORY, "NAME", "budget: the budgets' category (default commission)"},
     {"title", OPT_TITLE, "TEXT", "dashboard: the page's title (default: Sales performance)"},
@@ -124,7 +124,7 @@ static const cli_command_help command_helps[] = {
      "period before and over the first, and in a table a sparkline.",
      "db period as-of by measure level currency team territory rep format output quiet"},
     {"peers", "[options] --period P [--measure M] [--within GROUP] peers",
-     "Where each rep stands among the reps of their team (or the company): rank among\n"
+     "Where each rep stands among the reps of their team (or role, or the company): rank among\n"
      "those with the measure, of how many, percentile, the group's median and the gap to\n"
      "it. --rep chooses the row shown, not the peers.",
      "db period as-of measure within currency team territory rep format output quiet"},
@@ -844,15 +844,17 @@ done:
 
 static const spm_column peer_cols[] = {
     {"id", SPM_COL_TEXT},           {"name", SPM_COL_TEXT},      {"team", SPM_COL_TEXT},
-    {"within", SPM_COL_TEXT},       {"measure", SPM_COL_TEXT},   {"value", SPM_COL_NUMBER},
+    {"role", SPM_COL_TEXT},         {"within", SPM_COL_TEXT},    {"group", SPM_COL_TEXT},
+    {"measure", SPM_COL_TEXT},      {"value", SPM_COL_NUMBER},
     {"rank", SPM_COL_NUMBER},       {"of", SPM_COL_NUMBER},      {"percentile", SPM_COL_NUMBER},
     {"median", SPM_COL_NUMBER},     {"gap_to_median", SPM_COL_NUMBER},
 };
 #define NPEER (sizeof peer_cols / sizeof peer_cols[0])
 
 /*
- * Where each rep stands within the team (or the company): rank among the reps with the measure,
- * percentile, the group's median and the gap to it. --rep chooses the row, never the peers.
+ * Where each rep stands within the team (or the role, or the company): rank among the reps with
+ * the measure, percentile, the group's median and the gap to it. --rep chooses the row, never the
+ * peers.
  */
 static int peers(const opts *o)
 {
@@ -871,13 +873,13 @@ static int peers(const opts *o)
 	size_t lines = 0;
 	spm_stat m;
 	int status, rc = SPM_OK;
-	bool company = false;
+	const char *within = o->within ? o->within : "team";
 
 	if ((status = parse_measure(o, &m)))
 		return status;
-	if (o->within && !(company = strcmp(o->within, "company") == 0) &&
-	    strcmp(o->within, "team") != 0)
-		return cli_usage_error("--within: expected team or company, not '%s'", o->within);
+	if (strcmp(within, "team") != 0 && strcmp(within, "role") != 0 &&
+	    strcmp(within, "company") != 0)
+		return cli_usage_error("--within: expected team, role or company, not '%s'", within);
 	if ((status = open_span("peers", o, &st, &period, &q.as_of)) ||
 	    (status = read_card(st, &q, &period, &sc)))
 		goto done;
@@ -893,7 +895,10 @@ static int peers(const opts *o)
 		goto done;
 	}
 	for (size_t i = 0; i < sc.n; i++)
-		members[i] = (member){company ? NULL : sc.rows[i].team, i};
+		members[i] = (member){within[0] == 't' ? sc.rows[i].team
+		                      : within[0] == 'r' ? sc.rows[i].role
+		                                         : NULL,
+		                      i};
 	qsort(members, sc.n, sizeof *members, member_cmp);
 	for (size_t i = 0; i < sc.n; i++) {
 		items[i].id = sc.rows[members[i].index].id;
@@ -932,7 +937,9 @@ static int peers(const opts *o)
 			const char *cells[NPEER] = {r->id,
 			                            r->name,
 			                            r->team,
-			                            company ? "company" : "team",
+			                            r->role,
+			                            within,
+			                            members[a].team,
 			                            spm_stat_name(m),
 			                            it->has_key ? value : NULL,
 			                            it->has_key ? rk : NULL,

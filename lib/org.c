@@ -70,8 +70,8 @@ static int load_reps(spm_store *st, spm_org *o, spm_error *err)
 	size_t cap = 0;
 	bool failed = false;
 	int rc = spm_stmt_prepare(st, &q,
-	                          "SELECT rep_id, name, manager_id, team, territory, hire_date, end_date"
-	                          " FROM reps ORDER BY rep_id",
+	                          "SELECT rep_id, name, manager_id, team, territory, hire_date,"
+	                          " end_date, role FROM reps ORDER BY rep_id",
 	                          err);
 	while (rc == SPM_OK && (rc = spm_stmt_step(q, err)) == SPM_ROW) {
 		if (o->nreps == cap) {
@@ -91,6 +91,7 @@ static int load_reps(spm_store *st, spm_org *o, spm_error *err)
 		r->manager = dup_col(q, 2, &failed);
 		r->team = dup_col(q, 3, &failed);
 		r->territory = dup_col(q, 4, &failed);
+		r->role = dup_col(q, 7, &failed);
 		if (failed || !r->id)
 			rc = spm_error_set(err, SPM_ENOMEM, "out of memory");
 		else if (!(rc = spm_column_date(q, 5, &r->hire, &r->has_hire, err)))
@@ -161,6 +162,7 @@ void spm_org_free(spm_org *o)
 		free((char *)r->manager);
 		free((char *)r->team);
 		free((char *)r->territory);
+		free((char *)r->role);
 	}
 	for (size_t i = 0; i < o->nterritories; i++) {
 		free((char *)o->territories[i].id);

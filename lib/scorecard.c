@@ -86,6 +86,7 @@ static int on_rep(void *ctx, const spm_attainment_row *a)
 	    .id = dup_or_null(a->id, &failed),
 	    .name = dup_or_null(a->name, &failed),
 	    .team = dup_or_null(i == SPM_ORG_NONE ? NULL : j->org->reps[i].team, &failed),
+	    .role = dup_or_null(i == SPM_ORG_NONE ? NULL : j->org->reps[i].role, &failed),
 	    .reps = a->reps,
 	    .bookings = a->credited,
 	    .deals = a->deals,
@@ -243,6 +244,7 @@ void spm_scorecard_free(spm_scorecard *sc)
 		free(sc->rows[i].id);
 		free(sc->rows[i].name);
 		free(sc->rows[i].team);
+		free(sc->rows[i].role);
 	}
 	if (sc) {
 		free(sc->rows);

@@ -45,6 +45,7 @@ typedef struct spm_org_rep {
 	const char *manager;   /* manager_id, or NULL */
 	const char *team;      /* or NULL */
 	const char *territory; /* or NULL */
+	const char *role;      /* or NULL */
 	bool has_hire, has_end;
 	spm_date hire, end;
 	size_t manager_ix;   /* index of the manager in reps[], or SPM_ORG_NONE */

@@ -64,6 +64,7 @@ typedef struct spm_scorecard_row {
 	char *id;   /* the rep, manager, team or territory; NULL for the company */
 	char *name; /* or NULL */
 	char *team; /* a rep's team, or NULL (and for groups) */
+	char *role; /* a rep's role, or NULL (and for groups) */
 	size_t reps; /* a group's individual contributors active in the period; 1 for a rep */
 	spm_money bookings;
 	size_t deals;

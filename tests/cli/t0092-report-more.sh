@@ -4,13 +4,13 @@
 . "$SPM_SRC/tests/cli/lib.sh"
 
 cat >reps.csv <<'CSV'
-rep_id,name,team,hire_date
-a1,Ada,North,2025-01-01
-a2,Ben,North,2025-01-01
-a3,Cy,North,2025-01-01
-a4,Di,North,2025-01-01
-b1,Dee,South,2025-01-01
-b2,Eve,South,2025-01-01
+rep_id,name,team,role,hire_date
+a1,Ada,North,AE,2025-01-01
+a2,Ben,North,SE,2025-01-01
+a3,Cy,North,AE,2025-01-01
+a4,Di,North,SE,2025-01-01
+b1,Dee,South,AE,2025-01-01
+b2,Eve,South,SE,2025-01-01
 CSV
 # Q1: a1 800, a2 400, a3 400, a4 100, b1 600 (two deals), b2 0.
 # Q2: a1 500, a2 900, a3 400, a4 100, b1 300, b2 200.
@@ -92,10 +92,18 @@ run spm-report --period 2026-Q2 peers
 expect_status 0
 expect_eq "rank, of, percentile, median, gap" \
 	"a2,1,4,100.00,450.00,450.00 a1,2,4,66.66,450.00,50.00 a3,3,4,33.33,450.00,-50.00 a4,4,4,0.00,450.00,-350.00 b1,1,2,100.00,250.00,50.00 b2,2,2,0.00,250.00,-50.00" \
-	"$(tail -n +2 out | cut -d, -f1,7,8,9,10,11 | tr '\n' ' ' | sed 's/ $//')"
+	"$(tail -n +2 out | cut -d, -f1,9,10,11,12,13 | tr '\n' ' ' | sed 's/ $//')"
 run spm-report --period 2026-Q2 --within company --rep b1 peers
 expect_eq "within the company, one rep's row among all six" "b1,4,6,40.00,350.00,-50.00" \
-	"$(tail -n +2 out | cut -d, -f1,7,8,9,10,11)"
+	"$(tail -n +2 out | cut -d, -f1,9,10,11,12,13)"
+# Within the role: AE a1 500, a3 400, b1 300 (median 400); SE a2 900, b2 200, a4 100 (median 200).
+run spm-report --period 2026-Q2 --within role peers
+expect_eq "by role, each group ranked on its own" \
+	"a1,AE,1,3,100.00 a3,AE,2,3,0.00 b1,AE,3,3,-100.00 a2,SE,1,3,700.00 b2,SE,2,3,0.00 a4,SE,3,3,-100.00" \
+	"$(tail -n +2 out | cut -d, -f1,6,9,10,13 | tr '\n' ' ' | sed 's/ $//')"
+run spm-report --period 2026-Q2 --within region peers
+expect_status 64
+expect_err_has "--within: expected team, role or company, not 'region'"
 run spm-report --period 2026-Q2 --rep zz peers
 expect_status 65
 expect_err "spm-report: rep 'zz' is not among the reps of the period"
