@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "spm/budget.h"
+#include "spm/contest.h"
 #include "spm/dashboard.h"
 #include "spm/html.h"
 #include "spm/rank.h"
@@ -71,7 +72,8 @@ static const cli_option options[] = {
 
 static const char usage[] =
     "[options] attainment|leaderboard|performers|trend|peers|activity|survey|budget|\n"
-    "       dashboard --period P";
+    "       dashboard|badges --period P\n"
+    "       spm-report [options] [--period P] contest FILE";
 static const char about[] =
     "Report on the reps of the store (see spm-report(1)).\n"
     "--measure: bookings, deals, attainment, payout, largest, activities, calls, emails,\n"
@@ -94,7 +96,9 @@ static const char about[] =
     "               and against the budget (spm-import budgets)\n"
     "  dashboard    the period as one self-contained HTML page with charts: headline\n"
     "               figures, attainment, bookings against quota, leaderboard, pipeline,\n"
-    "               activity and survey";
+    "               activity and survey\n"
+    "  contest FILE the contest a YAML file defines: reps ranked, who qualifies, prizes\n"
+    "  badges       streaks at or above quota, first deals, the largest deal of a step";
 static const char after[] =
     "'spm-report COMMAND --help' shows one command's options.\n"
     "Exit status: 0 success, 64 usage, 65 bad input data, 70 store error, 74 input/output\n"
@@ -150,6 +154,17 @@ static const cli_command_help command_helps[] = {
      "--by (default month), the leaderboard, the pipeline by forecast category, activity\n"
      "and the survey score per team. Written only when whole.",
      "db period as-of by title currency output quiet"},
+    {"contest", "[options] [--period P] [--as-of DATE] contest FILE",
+     "The contest FILE defines (a small YAML file: its measure, rule, period, team, prizes or\n"
+     "milestones; see spm-report(1)) over the store: every rep ranked by the measure (ties\n"
+     "share a rank), who qualifies, and the prize of each place or milestone, to the cent.\n"
+     "--period overrides the file's.",
+     "db period as-of format output quiet"},
+    {"badges", "[options] --period P [--by KIND] badges",
+     "Badges over the steps of --by within the period: a streak of steps at or above quota\n"
+     "(two or more, ending with the last step), a rep's first won deal, and the largest deal\n"
+     "of each step.",
+     "db period as-of by currency team format output quiet"},
 };
 
 typedef struct opts {
@@ -164,16 +179,13 @@ typedef struct opts {
  * The period and the day it is read to: --as-of, else today within the period. Opens the store
  * into *st (which the caller closes, also on failure).
  */
-static int open_span(const char *command, const opts *o, spm_store **st, spm_period *period,
-                     spm_date *to)
+/* The day a period is read to: --as-of, else today within the period; not before it starts. */
+static int resolve_as_of(const opts *o, const spm_period *period, spm_date *to)
 {
 	spm_error err;
 	char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
-	int status;
 	if (o->as_of && spm_date_parse(to, o->as_of, strlen(o->as_of), NULL, &err))
 		return cli_usage_error("--as-of: %s", err.message);
-	if ((status = cli_open_period(command, o->db, SPM_STORE_READONLY, o->period, st, period)))
-		return status;
 	if (!o->as_of) {
 		*to = cli_today();
 		if (to->days > period->last.days)
@@ -185,6 +197,13 @@ static int open_span(const char *command, const opts *o, spm_store **st, spm_per
 		return cli_usage_error("%s has not started on %s: give --as-of", name, day);
 	}
 	return SPM_EXIT_OK;
+}
+
+static int open_span(const char *command, const opts *o, spm_store **st, spm_period *period,
+                     spm_date *to)
+{
+	int status = cli_open_period(command, o->db, SPM_STORE_READONLY, o->period, st, period);
+	return status ? status : resolve_as_of(o, period, to);
 }
 
 /* ---- leaderboard ---------------------------------------------------------------------------- */
@@ -1373,6 +1392,170 @@ done:
 	return status;
 }
 
+/* ---- contests and badges --------------------------------------------------------------------- */
+
+static const spm_column contest_cols[] = {
+    {"contest", SPM_COL_TEXT},    {"rank", SPM_COL_NUMBER},     {"rep_id", SPM_COL_TEXT},
+    {"name", SPM_COL_TEXT},       {"team", SPM_COL_TEXT},       {"measure", SPM_COL_TEXT},
+    {"value", SPM_COL_NUMBER},    {"qualified", SPM_COL_TEXT},  {"prize", SPM_COL_NUMBER},
+    {"milestone", SPM_COL_NUMBER}, {"currency", SPM_COL_TEXT},
+};
+#define NCONTEST (sizeof contest_cols / sizeof contest_cols[0])
+
+typedef struct contest_out {
+	cli_rows rows;
+	const spm_contest_info *info;
+	size_t lines, paid;
+} contest_out;
+
+static int contest_row(void *ctx, const spm_contest_row *r)
+{
+	contest_out *co = ctx;
+	char rank[24], value[SPM_NUM_BUFSZ], prize[SPM_NUM_BUFSZ], at[SPM_NUM_BUFSZ];
+	snprintf(rank, sizeof rank, "%zu", r->rank);
+	spm_contest_value_format(value, sizeof value, r->measure, r->value);
+	spm_money_format(prize, sizeof prize, r->prize, 2);
+	if (r->milestone >= 0)
+		spm_contest_value_format(at, sizeof at, r->measure,
+		                         co->info->milestones[r->milestone].at);
+	const char *cells[NCONTEST] = {co->info->name,
+	                               r->rank ? rank : NULL,
+	                               r->rep_id,
+	                               r->name,
+	                               r->team,
+	                               spm_stat_name(r->measure),
+	                               r->has_value ? value : NULL,
+	                               r->qualified ? "yes" : "no",
+	                               r->has_prize ? prize : NULL,
+	                               r->milestone >= 0 ? at : NULL,
+	                               r->currency};
+	co->lines++;
+	co->paid += r->has_prize;
+	return cli_rows_add(&co->rows, cells);
+}
+
+/*
+ * The contest of a YAML file over the store: its reps ranked by its measure, who qualifies, and
+ * the prizes of the places or milestones (spm/contest.h).
+ */
+static int contest(const opts *o, const char *path)
+{
+	spm_contest *c = NULL;
+	spm_store *st = NULL;
+	spm_error err = {0};
+	spm_fiscal fiscal;
+	spm_period period;
+	spm_date to;
+	contest_out co = {0};
+	size_t len;
+	char *text = cli_read_file(path, &len, "a contest");
+	int status = SPM_EXIT_OK, rc;
+
+	if (!text)
+		return SPM_EXIT_IO;
+	if ((rc = spm_contest_parse(text, len, path, &c, &err))) {
+		status = cli_library_error(rc, &err);
+		goto done;
+	}
+	co.info = spm_contest_describe(c);
+	if (o->period) {
+		if ((status = cli_open_period("contest", o->db, SPM_STORE_READONLY, o->period, &st,
+		                              &period)))
+			goto done;
+	} else {
+		if (!(st = cli_open_store(cli_store_path(o->db), SPM_STORE_READONLY, &status)))
+			goto done;
+		if ((rc = spm_store_fiscal(st, &fiscal, &err)) ||
+		    (rc = spm_contest_period(c, &fiscal, &period, &err)) < 0) {
+			status = cli_library_error(rc, &err);
+			goto done;
+		}
+		if (rc == 1) {
+			status = cli_usage_error("contest: %s has no period: give --period", path);
+			goto done;
+		}
+	}
+	if ((status = resolve_as_of(o, &period, &to)) ||
+	    (status = cli_rows_begin(&co.rows, o->format, o->output, contest_cols, NCONTEST)))
+		goto done;
+	rc = spm_contest_run(st, c, &period, to, contest_row, &co, &err);
+	status = cli_rows_finish(&co.rows, rc, &err);
+	if (!status && !o->quiet) {
+		char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
+		spm_period_format(name, sizeof name, &period);
+		spm_date_format(day, sizeof day, to);
+		fprintf(stderr, "%s: %s: %zu rep%s, %zu with a prize, %s to %s\n", cli_progname(),
+		        co.info->name, co.lines, cli_plural(co.lines), co.paid, name, day);
+	}
+done:
+	spm_contest_free(c);
+	free(text);
+	spm_store_close(st);
+	return status;
+}
+
+static const spm_column badge_cols[] = {
+    {"period", SPM_COL_TEXT},    {"badge", SPM_COL_TEXT},    {"rep_id", SPM_COL_TEXT},
+    {"name", SPM_COL_TEXT},      {"streak", SPM_COL_NUMBER}, {"longest", SPM_COL_NUMBER},
+    {"date", SPM_COL_TEXT},      {"amount", SPM_COL_NUMBER}, {"currency", SPM_COL_TEXT},
+};
+#define NBADGE (sizeof badge_cols / sizeof badge_cols[0])
+
+typedef struct badge_out {
+	cli_rows rows;
+	size_t lines;
+} badge_out;
+
+static int badge_row(void *ctx, const spm_badge *b)
+{
+	badge_out *bo = ctx;
+	char period[SPM_PERIOD_BUFSZ], streak[24], longest[24], day[SPM_DATE_BUFSZ],
+	    amount[SPM_NUM_BUFSZ];
+	spm_period_format(period, sizeof period, &b->period);
+	snprintf(streak, sizeof streak, "%d", b->streak);
+	snprintf(longest, sizeof longest, "%d", b->longest);
+	spm_date_format(day, sizeof day, b->date);
+	spm_money_format(amount, sizeof amount, b->amount, 2);
+	bool streaks = b->kind == SPM_BADGE_STREAK, first = b->kind == SPM_BADGE_FIRST_DEAL,
+	     largest = b->kind == SPM_BADGE_LARGEST_DEAL;
+	const char *cells[NBADGE] = {period,
+	                             spm_badge_kind_name(b->kind),
+	                             b->rep_id,
+	                             b->name,
+	                             streaks ? streak : NULL,
+	                             streaks ? longest : NULL,
+	                             first ? day : NULL,
+	                             largest ? amount : NULL,
+	                             largest ? b->currency : NULL};
+	bo->lines++;
+	return cli_rows_add(&bo->rows, cells);
+}
+
+/*
+ * Badges over the steps of --by within the period: streaks of steps at or above quota, first
+ * deals, and the largest deal of each step.
+ */
+static int badges(const opts *o)
+{
+	spm_badge_query q = {.currency = o->currency, .team = o->team};
+	spm_store *st = NULL;
+	spm_error err = {0};
+	badge_out bo = {0};
+	int status;
+
+	if ((status = open_span("badges", o, &st, &q.period, &q.as_of)) ||
+	    (status = parse_by(o->by, &q.period, &q.step)) ||
+	    (status = cli_rows_begin(&bo.rows, o->format, o->output, badge_cols, NBADGE)))
+		goto done;
+	int rc = spm_badges(st, &q, badge_row, &bo, &err);
+	status = cli_rows_finish(&bo.rows, rc, &err);
+	if (!status)
+		summary(o, "badge", bo.lines, &q.period, q.as_of);
+done:
+	spm_store_close(st);
+	return status;
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 static int check_options(const char *command, const opts *o)
@@ -1447,6 +1630,13 @@ int main(int argc, char **argv)
 	int status = check_options(command, &o);
 	if (status)
 		return status;
+	if (strcmp(command, "contest") == 0) {
+		if (optind + 1 >= argc)
+			return cli_usage_error("contest: give the contest's file");
+		if (optind + 2 < argc)
+			return cli_usage_error("contest: unexpected argument '%s'", argv[optind + 2]);
+		return contest(&o, argv[optind + 1]);
+	}
 	if (optind + 1 < argc)
 		return cli_usage_error("%s: unexpected argument '%s'", command, argv[optind + 1]);
 	if (strcmp(command, "attainment") == 0) {
@@ -1469,5 +1659,7 @@ int main(int argc, char **argv)
 		return budget(&o);
 	if (strcmp(command, "dashboard") == 0)
 		return dashboard(&o);
+	if (strcmp(command, "badges") == 0)
+		return badges(&o);
 	return survey(&o);
 }

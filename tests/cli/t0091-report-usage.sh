@@ -29,7 +29,7 @@ run spm-report --period 2026-Q1 leaderboard extra
 expect_status 64
 expect_err_has "leaderboard: unexpected argument 'extra'"
 
-for command in attainment leaderboard performers trend peers activity survey budget dashboard; do
+for command in attainment leaderboard performers trend peers activity survey budget dashboard contest badges; do
 	run spm-report --help "$command"
 	expect_status 0
 	expect_out_has "usage: spm-report [options] "
@@ -41,8 +41,8 @@ grep -o '^\.It Fl [a-zA-Z] , -[a-z-]*\|^\.It Fl -[a-z-]*' "$man" | grep -o -- '-
 	sed 's/^/-/' | sort -u >man-opts
 run diff help-opts man-opts
 expect_status 0
-for command in attainment leaderboard performers trend peers activity survey budget dashboard; do
-	expect_eq "the man page describes $command" "1" "$(grep -c "^\.It Cm $command\$" "$man" | sed 's/[2-9]/1/')"
+for command in attainment leaderboard performers trend peers activity survey budget dashboard contest badges; do
+	expect_eq "the man page describes $command" "1" "$(grep -c "^\.It Cm $command\( Ar file\)*\$" "$man" | sed 's/[2-9]/1/')"
 done
 # Every measure is named by --help and described in the man page's list of measures.
 for m in bookings deals attainment payout largest activities calls emails meetings webinars demos; do
