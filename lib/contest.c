@@ -729,7 +729,7 @@ static int badge_steps(badge_job *j, spm_date *to)
 int spm_badges(spm_store *st, const spm_badge_query *q, spm_badge_fn fn, void *ctx, spm_error *err)
 {
 	badge_job j = {.q = q, .err = err};
-	spm_date to;
+	spm_date to = {0};
 	int rc;
 
 	if (!q || !fn)

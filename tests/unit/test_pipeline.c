@@ -517,7 +517,8 @@ static void test_filters(void **state)
 	for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
 		const char *at = strstr(want, keep[k]);
 		const char *end = at ? strchr(at, '\n') : NULL;
-		assert_non_null(end);
+		if (!at || !end)
+			fail_msg("no line '%s' in the full report", keep[k]);
 		size_t n = strlen(expect);
 		snprintf(expect + n, sizeof expect - n, "%.*s\n", (int)(end - at), at);
 	}
