@@ -880,6 +880,20 @@ static void test_cut_refusals(void **state)
 
 /* --- refusals of spm_rank --- */
 
+/* Field by field: the padding between a struct's fields holds no value to compare. */
+static void assert_same_items(const spm_rank_item *a, const spm_rank_item *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_ptr_equal(a[i].id, b[i].id);
+		assert_int_equal(a[i].key, b[i].key);
+		assert_int_equal(a[i].has_key, b[i].has_key);
+		assert_int_equal(a[i].index, b[i].index);
+		assert_int_equal(a[i].rank, b[i].rank);
+		assert_int_equal(a[i].percentile.units, b[i].percentile.units);
+		assert_int_equal(a[i].quartile, b[i].quartile);
+	}
+}
+
 static void test_rank_refusals(void **state)
 {
 	(void)state;
@@ -901,12 +915,12 @@ static void test_rank_refusals(void **state)
 	assert_int_equal(spm_rank(it, 3, false, &err), SPM_EUSAGE);
 	assert_int_equal(err.code, SPM_EUSAGE);
 	assert_string_equal(err.message, "rank: items[2]: no id");
-	assert_memory_equal(it, before, sizeof it);
+	assert_same_items(it, before, 3);
 	/* Also for an item without a key, and with no error record. */
 	it[2].has_key = false;
 	memcpy(before, it, sizeof it);
 	assert_int_equal(spm_rank(it, 3, false, NULL), SPM_EUSAGE);
-	assert_memory_equal(it, before, sizeof it);
+	assert_same_items(it, before, 3);
 }
 int main(void)
 {
