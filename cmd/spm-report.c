@@ -222,13 +222,11 @@ static const spm_column board_cols[] = {
 /* A measure's value as printed: money to the cent, attainment in percent, counts whole. */
 static void stat_text(char *buf, size_t size, spm_stat m, int64_t key)
 {
-	switch (m) {
-	case SPM_STAT_BOOKINGS:
-	case SPM_STAT_PAYOUT:
-	case SPM_STAT_LARGEST:
+	switch (spm_stat_unit_of(m)) {
+	case SPM_UNIT_MONEY:
 		spm_money_format(buf, size, (spm_money){key}, 2);
 		break;
-	case SPM_STAT_ATTAINMENT:
+	case SPM_UNIT_RATE:
 		cli_percent2(buf, size, (spm_rate){key});
 		break;
 	default:
@@ -485,15 +483,6 @@ static int read_card(spm_store *st, spm_scorecard_query *q, const spm_period *p,
 	return rc ? cli_library_error(rc, &err) : SPM_EXIT_OK;
 }
 
-/* The row of id in sc (NULL: the company), or NULL. */
-static const spm_scorecard_row *card_row(const spm_scorecard *sc, const char *id)
-{
-	for (size_t i = 0; i < sc->n; i++)
-		if (id ? sc->rows[i].id && strcmp(sc->rows[i].id, id) == 0 : !sc->rows[i].id)
-			return &sc->rows[i];
-	return NULL;
-}
-
 static int parse_measure(const opts *o, spm_stat *m)
 {
 	int i = o->measure ? spm_stat_parse(o->measure) : SPM_STAT_BOOKINGS;
@@ -537,7 +526,7 @@ static int trend_row(cli_rows *rows, const spm_scorecard_query *q, const spm_sco
 	if (!cells || !text || !v)
 		goto done;
 	for (size_t p = 0; p < n; p++) {
-		const spm_scorecard_row *at = card_row(&cards[p], id);
+		const spm_scorecard_row *at = spm_scorecard_find(&cards[p], id);
 		bool has = false;
 		int64_t key = at ? spm_scorecard_key(at, m, &has) : 0;
 		if (at && at->name)
@@ -709,7 +698,7 @@ static int perf_row(perf_out *po, const char *group, size_t rank, const spm_rank
                     const char *threshold, bool with_change, int64_t change)
 {
 	const spm_scorecard_row *r = &po->now->rows[it->index];
-	const spm_scorecard_row *b = card_row(po->before, r->id);
+	const spm_scorecard_row *b = spm_scorecard_find(po->before, r->id);
 	char rk[24], value[SPM_NUM_BUFSZ], pct[32], prev[SPM_NUM_BUFSZ], chg[SPM_NUM_BUFSZ];
 	bool had = false;
 	int64_t before = b ? spm_scorecard_key(b, po->m, &had) : 0;
@@ -832,7 +821,8 @@ static int performers(const opts *o)
 	if (!rc && !(movers = calloc(now.n + 1, sizeof *movers)))
 		rc = SPM_ENOMEM;
 	for (size_t i = 0; i < now.n && !rc; i++) {
-		const spm_scorecard_row *b = card_row(&before, now.rows[items[i].index].id);
+		const spm_scorecard_row *b =
+		    spm_scorecard_find(&before, now.rows[items[i].index].id);
 		bool had = false;
 		int64_t was = b ? spm_scorecard_key(b, m, &had) : 0;
 		if (items[i].has_key && had && !__builtin_sub_overflow(items[i].key, was,
@@ -902,7 +892,7 @@ static int peers(const opts *o)
 	if ((status = open_span("peers", o, &st, &period, &q.as_of)) ||
 	    (status = read_card(st, &q, &period, &sc)))
 		goto done;
-	if (o->rep && !card_row(&sc, o->rep)) {
+	if (o->rep && !spm_scorecard_find(&sc, o->rep)) {
 		cli_errorf("rep '%s' is not among the reps of the period", o->rep);
 		status = SPM_EXIT_DATA;
 		goto done;
@@ -1413,11 +1403,10 @@ static int contest_row(void *ctx, const spm_contest_row *r)
 	contest_out *co = ctx;
 	char rank[24], value[SPM_NUM_BUFSZ], prize[SPM_NUM_BUFSZ], at[SPM_NUM_BUFSZ];
 	snprintf(rank, sizeof rank, "%zu", r->rank);
-	spm_contest_value_format(value, sizeof value, r->measure, r->value);
+	stat_text(value, sizeof value, r->measure, r->value); /* as the other reports print it */
 	spm_money_format(prize, sizeof prize, r->prize, 2);
 	if (r->milestone >= 0)
-		spm_contest_value_format(at, sizeof at, r->measure,
-		                         co->info->milestones[r->milestone].at);
+		stat_text(at, sizeof at, r->measure, co->info->milestones[r->milestone].at);
 	const char *cells[NCONTEST] = {co->info->name,
 	                               r->rank ? rank : NULL,
 	                               r->rep_id,

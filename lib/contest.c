@@ -53,30 +53,12 @@ const char *spm_badge_kind_name(spm_badge_kind kind)
 	return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
-/* ---- the measure's units ------------------------------------------------------------------- */
-
-typedef enum unit_kind { UNIT_MONEY, UNIT_RATE, UNIT_COUNT } unit_kind;
-
-static unit_kind unit_of(spm_stat m)
-{
-	switch (m) {
-	case SPM_STAT_BOOKINGS:
-	case SPM_STAT_PAYOUT:
-	case SPM_STAT_LARGEST:
-		return UNIT_MONEY;
-	case SPM_STAT_ATTAINMENT:
-		return UNIT_RATE;
-	default:
-		return UNIT_COUNT;
-	}
-}
-
 size_t spm_contest_value_format(char *buf, size_t size, spm_stat m, int64_t value)
 {
-	switch (unit_of(m)) {
-	case UNIT_MONEY:
+	switch (spm_stat_unit_of(m)) {
+	case SPM_UNIT_MONEY:
 		return spm_money_format(buf, size, (spm_money){value}, 2);
-	case UNIT_RATE:
+	case SPM_UNIT_RATE:
 		return spm_rate_format(buf, size, (spm_rate){value}, true);
 	default: {
 		int n = snprintf(buf, size, "%lld", (long long)value);
@@ -143,8 +125,8 @@ static int threshold(const spm_ydoc *doc, const spm_ynode *node, spm_stat m, con
 {
 	char q[SPM_QUOTE_BUFSZ];
 	int rc;
-	switch (unit_of(m)) {
-	case UNIT_MONEY: {
+	switch (spm_stat_unit_of(m)) {
+	case SPM_UNIT_MONEY: {
 		spm_money v;
 		if ((rc = spm_ynode_money(doc, node, &v, err)))
 			return rc;
@@ -154,7 +136,7 @@ static int threshold(const spm_ydoc *doc, const spm_ynode *node, spm_stat m, con
 		*out = v.units;
 		return SPM_OK;
 	}
-	case UNIT_RATE: {
+	case SPM_UNIT_RATE: {
 		spm_rate r;
 		if ((rc = spm_ynode_rate(doc, node, (spm_rate){0}, ATTAINMENT_MAX, &r, err)))
 			return rc;

@@ -164,12 +164,6 @@ static int read_card(dash *d, spm_level level, const spm_period *p, spm_date as_
 	return spm_scorecard_read(d->st, &sq, out, d->err);
 }
 
-/* The company's row of a company scorecard, or NULL when it has none. */
-static const spm_scorecard_row *company_row(const spm_scorecard *sc)
-{
-	return sc->n > 0 ? &sc->rows[0] : NULL;
-}
-
 static int on_step(void *ctx, const spm_attainment_row *row)
 {
 	dash *d = ctx;
@@ -342,7 +336,7 @@ static int card_headline(FILE *fp, dash *d)
 {
 	static const char *const header[] = {"Measure", "Value"};
 	static const bool numeric[] = {false, true};
-	const spm_scorecard_row *r = company_row(&d->company);
+	const spm_scorecard_row *r = spm_scorecard_find(&d->company, NULL);
 	char text[6][TEXT_SZ];
 	const char *cells[12];
 	size_t n = 0;

@@ -29,6 +29,17 @@ const char *spm_stat_name(spm_stat m)
 	return (unsigned)m < SPM_STAT_COUNT ? stat_names[m] : "?";
 }
 
+spm_stat_unit spm_stat_unit_of(spm_stat m)
+{
+	switch (m) {
+	case SPM_STAT_BOOKINGS:
+	case SPM_STAT_PAYOUT:
+	case SPM_STAT_LARGEST: return SPM_UNIT_MONEY;
+	case SPM_STAT_ATTAINMENT: return SPM_UNIT_RATE;
+	default: return SPM_UNIT_COUNT;
+	}
+}
+
 int spm_stat_parse(const char *name)
 {
 	for (int m = 0; name && m < SPM_STAT_COUNT; m++)
@@ -100,14 +111,20 @@ static int on_rep(void *ctx, const spm_attainment_row *a)
 	return failed ? nomem(j->err) : SPM_OK;
 }
 
-/* The row of id (NULL: the company's), or NULL when it is not listed. */
+const spm_scorecard_row *spm_scorecard_find(const spm_scorecard *sc, const char *id)
+{
+	bool company = sc->n == 1 && !sc->rows[0].id; /* its one row has no id */
+	if (!id || company)
+		return !id && company ? &sc->rows[0] : NULL;
+	size_t i = spm_find_sorted(sc->rows, sc->n, sizeof *sc->rows,
+	                           offsetof(spm_scorecard_row, id), id);
+	return i == (size_t)-1 ? NULL : &sc->rows[i];
+}
+
+/* The row of id being filled (the job owns the scorecard it fills). */
 static spm_scorecard_row *row_of(job *j, const char *id)
 {
-	if (!id)
-		return j->sc->n == 1 && !j->sc->rows[0].id ? &j->sc->rows[0] : NULL;
-	size_t i = spm_find_sorted(j->sc->rows, j->sc->n, sizeof *j->sc->rows,
-	                           offsetof(spm_scorecard_row, id), id);
-	return i == (size_t)-1 ? NULL : &j->sc->rows[i];
+	return (spm_scorecard_row *)spm_scorecard_find(j->sc, id);
 }
 
 /* Adds the figure being spread (j->count, or the payout line j->line) to row r. */

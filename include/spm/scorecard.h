@@ -39,6 +39,11 @@ typedef enum spm_stat {
 	SPM_STAT_COUNT
 } spm_stat;
 
+/* What a measure's key counts: money units (bookings, payout, largest), rate units (attainment), or
+ * whole things (deals, activities). */
+typedef enum spm_stat_unit { SPM_UNIT_MONEY, SPM_UNIT_RATE, SPM_UNIT_COUNT } spm_stat_unit;
+spm_stat_unit spm_stat_unit_of(spm_stat m);
+
 /* "bookings", "deals", ..., "demos"; "?" for a value that is none. */
 const char *spm_stat_name(spm_stat m);
 /* The measure named `name`, or -1. */
@@ -95,6 +100,9 @@ typedef struct spm_scorecard {
 int spm_scorecard_read(spm_store *st, const spm_scorecard_query *q, spm_scorecard *out,
                        spm_error *err);
 void spm_scorecard_free(spm_scorecard *sc);
+
+/* The row of id (NULL: the company's row), found by binary search, or NULL when sc has none. */
+const spm_scorecard_row *spm_scorecard_find(const spm_scorecard *sc, const char *id);
 
 /*
  * A row's measure as an exact integer for ranking: money and rates in their units, counts as they

@@ -530,6 +530,41 @@ static void test_territory_level(void **state)
  * The company: one row, id NULL: m0's figures (every rep is below m0): 25,000, 6 deals, 5 active
  * ICs, 42,000, all activities 16/7/7/3/3:46, every line of run 3: 1,870.
  */
+/* Rows found by id, by binary search over the rows in id order; the company's by NULL. */
+static void test_find(void **state)
+{
+	spm_scorecard_query q = {.period = P("2026-Q1")};
+	spm_scorecard sc;
+	read_ok(*state, &q, &sc);
+	for (size_t i = 0; i < sc.n; i++)
+		assert_ptr_equal(spm_scorecard_find(&sc, sc.rows[i].id), &sc.rows[i]);
+	assert_null(spm_scorecard_find(&sc, "a3"));  /* between a2 and a4: not listed */
+	assert_null(spm_scorecard_find(&sc, "zz"));  /* after the last */
+	assert_null(spm_scorecard_find(&sc, ""));    /* before the first */
+	assert_null(spm_scorecard_find(&sc, NULL));  /* reps have no company row */
+	spm_scorecard_free(&sc);
+	q.level = SPM_LEVEL_COMPANY;
+	read_ok(*state, &q, &sc);
+	assert_ptr_equal(spm_scorecard_find(&sc, NULL), &sc.rows[0]);
+	assert_null(spm_scorecard_find(&sc, "a1"));
+	spm_scorecard_free(&sc);
+	spm_scorecard empty = {0};
+	assert_null(spm_scorecard_find(&empty, NULL));
+	assert_null(spm_scorecard_find(&empty, "a1"));
+}
+
+static void test_units(void **state)
+{
+	(void)state;
+	assert_int_equal(spm_stat_unit_of(SPM_STAT_BOOKINGS), SPM_UNIT_MONEY);
+	assert_int_equal(spm_stat_unit_of(SPM_STAT_PAYOUT), SPM_UNIT_MONEY);
+	assert_int_equal(spm_stat_unit_of(SPM_STAT_LARGEST), SPM_UNIT_MONEY);
+	assert_int_equal(spm_stat_unit_of(SPM_STAT_ATTAINMENT), SPM_UNIT_RATE);
+	for (int m = SPM_STAT_DEALS; m < SPM_STAT_COUNT; m++)
+		if (m != SPM_STAT_ATTAINMENT && m != SPM_STAT_PAYOUT && m != SPM_STAT_LARGEST)
+			assert_int_equal(spm_stat_unit_of((spm_stat)m), SPM_UNIT_COUNT);
+}
+
 static void test_company_level(void **state)
 {
 	spm_scorecard_query q = {.level = SPM_LEVEL_COMPANY,
@@ -865,6 +900,7 @@ int main(void)
 	const struct CMUnitTest plain[] = {
 	    cmocka_unit_test(test_stat_names),
 	    cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_units),
 	    cmocka_unit_test(test_free_empty),
 	};
 	const struct CMUnitTest store[] = {
@@ -874,7 +910,7 @@ int main(void)
 	    cmocka_unit_test(test_team_level),        cmocka_unit_test(test_manager_level),
 	    cmocka_unit_test(test_territory_level),   cmocka_unit_test(test_company_level),
 	    cmocka_unit_test(test_filters),           cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_keys_of_read_rows),
+	    cmocka_unit_test(test_keys_of_read_rows), cmocka_unit_test(test_find),
 	};
 	const struct CMUnitTest big[] = {
 	    cmocka_unit_test(test_out_of_range),
