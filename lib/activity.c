@@ -78,3 +78,28 @@ int spm_activity_counts(spm_store *st, const spm_plan_words *kinds, spm_date fir
 	spm_stmt_finalize(s);
 	return rc == SPM_DONE ? SPM_OK : rc;
 }
+
+int spm_activity_counts_by_kind(spm_store *st, spm_date first, spm_date last,
+                                spm_activity_kind_fn fn, void *ctx, spm_error *err)
+{
+	spm_stmt *s = NULL;
+	int rc;
+	if (!fn)
+		return spm_error_set(err, SPM_EUSAGE, "activities: no callback");
+	if ((rc = spm_stmt_prepare(st, &s,
+	                           "SELECT rep_id, kind, SUM(count) FROM activities"
+	                           " WHERE date BETWEEN ?1 AND ?2"
+	                           " GROUP BY rep_id, kind ORDER BY rep_id, kind",
+	                           err)))
+		return rc;
+	if ((rc = bind_query(s, NULL, first, last, NULL)) != SPM_OK) {
+		spm_stmt_finalize(s);
+		return spm_error_set(err, rc, "activities: the dates cannot be bound");
+	}
+	while ((rc = spm_stmt_step(s, err)) == SPM_ROW)
+		if ((rc = fn(ctx, spm_stmt_text(s, 0, NULL), spm_stmt_text(s, 1, NULL),
+		             spm_stmt_int64(s, 2))) != 0)
+			break;
+	spm_stmt_finalize(s);
+	return rc == SPM_DONE ? SPM_OK : rc;
+}

@@ -56,7 +56,7 @@ typedef struct job {
 	spm_fx *fx;
 	spm_date last;
 	spm_date paid; /* the last day of the period the run being read pays */
-	int kind; /* the activity kind being read: its index, or -1 for every kind */
+	int kind; /* the activity's kind: its index in kinds, or -1 for one not counted apart */
 	spm_error *err;
 	/* the figure being spread: an activity count, or a payout line converted once */
 	int64_t count;
@@ -131,9 +131,10 @@ static spm_scorecard_row *row_of(job *j, const char *id)
 static int add_to(job *j, spm_scorecard_row *r)
 {
 	int rc;
-	if (!j->line) {
-		int64_t *at = j->kind < 0 ? &r->activities : &r->activity[j->kind];
-		if (__builtin_add_overflow(*at, j->count, at))
+	if (!j->line) { /* to every kind's total, and to its own count when it is counted apart */
+		if (__builtin_add_overflow(r->activities, j->count, &r->activities) ||
+		    (j->kind >= 0 && __builtin_add_overflow(r->activity[j->kind], j->count,
+		                                            &r->activity[j->kind])))
 			return spm_error_set(j->err, SPM_ERANGE, "activities out of range");
 		return SPM_OK;
 	}
@@ -171,11 +172,14 @@ static int spread(job *j, const char *rep_id)
 	return i == SPM_ORG_NONE ? SPM_OK : spm_org_rollups(j->org, i, add_to_group, j);
 }
 
-static int on_activity(void *ctx, const char *rep_id, int64_t count)
+static int on_activity(void *ctx, const char *rep_id, const char *kind, int64_t count)
 {
 	job *j = ctx;
 	j->count = count;
 	j->line = NULL;
+	for (j->kind = SPM_SCORECARD_KINDS - 1; j->kind >= 0; j->kind--)
+		if (strcmp(kind, kinds[j->kind]) == 0)
+			break;
 	return spread(j, rep_id);
 }
 
@@ -187,14 +191,10 @@ static int on_payout(void *ctx, const spm_payout_line *l)
 	return spread(j, l->rep_id);
 }
 
+/* The activities of the period, every rep and kind in one read. */
 static int read_activities(spm_store *st, job *j, spm_date first)
 {
-	int rc = SPM_OK;
-	for (j->kind = -1; j->kind < SPM_SCORECARD_KINDS && !rc; j->kind++) {
-		spm_plan_words words = {j->kind < 0 ? NULL : &kinds[j->kind], j->kind < 0 ? 0 : 1};
-		rc = spm_activity_counts(st, &words, first, j->last, NULL, on_activity, j, j->err);
-	}
-	return rc;
+	return spm_activity_counts_by_kind(st, first, j->last, on_activity, j, j->err);
 }
 
 /* The lines of the runs that pay the period: its own, or those of the periods within it. */

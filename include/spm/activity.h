@@ -29,4 +29,16 @@ typedef int (*spm_activity_fn)(void *ctx, const char *rep_id, int64_t count);
 int spm_activity_counts(spm_store *st, const spm_plan_words *kinds, spm_date first, spm_date last,
                         const char *rep_id, spm_activity_fn fn, void *ctx, spm_error *err);
 
+/* Called once per rep and kind; rep_id and kind are valid during the call. */
+typedef int (*spm_activity_kind_fn)(void *ctx, const char *rep_id, const char *kind,
+                                    int64_t count);
+
+/*
+ * The same sums per rep and per kind, in one read: fn is called for each rep and kind with
+ * activities dated in [first, last], in byte-wise order of rep_id, then kind. Returns as
+ * spm_activity_counts.
+ */
+int spm_activity_counts_by_kind(spm_store *st, spm_date first, spm_date last,
+                                spm_activity_kind_fn fn, void *ctx, spm_error *err);
+
 #endif

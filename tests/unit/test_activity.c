@@ -60,6 +60,44 @@ static const char *counts(spm_store *st, const spm_plan_words *kinds, const char
 	return out;
 }
 
+static int collect_kind(void *ctx, const char *rep_id, const char *kind, int64_t count)
+{
+	size_t n = strlen(out);
+	(void)ctx;
+	snprintf(out + n, sizeof out - n, "%s %s %lld\n", rep_id, kind, (long long)count);
+	return 0;
+}
+
+static int stop_kind(void *ctx, const char *rep_id, const char *kind, int64_t count)
+{
+	(void)rep_id;
+	(void)kind;
+	(void)count;
+	++*(int *)ctx;
+	return 9;
+}
+
+/*
+ * Per rep and kind in one read, January inclusive: r1 demo 3 + 1 (a8's default); r2 calls 5 + 7,
+ * meeting 2 (a4 is February's); r3's email of 0 is there; r4 has none.
+ */
+static void test_by_kind(void **state)
+{
+	spm_date a = {0}, b = {0};
+	spm_error err;
+	int seen = 0;
+	assert_int_equal(spm_date_parse(&a, "2026-01-01", 10, NULL, &err), SPM_OK);
+	assert_int_equal(spm_date_parse(&b, "2026-01-31", 10, NULL, &err), SPM_OK);
+	out[0] = '\0';
+	if (spm_activity_counts_by_kind(*state, a, b, collect_kind, NULL, &err))
+		fail_msg("activities: %s", err.message);
+	assert_string_equal(out, "r1 demo 4\nr2 call 12\nr2 meeting 2\nr3 email 0\n");
+	assert_int_equal(spm_activity_counts_by_kind(*state, a, b, stop_kind, &seen, &err), 9);
+	assert_int_equal(seen, 1);
+	assert_int_equal(spm_activity_counts_by_kind(*state, a, b, NULL, NULL, &err), SPM_EUSAGE);
+	assert_string_equal(err.message, "activities: no callback");
+}
+
 static void test_all_kinds(void **state)
 {
 	spm_plan_words all = {NULL, 0};
@@ -142,6 +180,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_all_kinds, setup, teststore_teardown),
+	    cmocka_unit_test_setup_teardown(test_by_kind, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_kinds_filter, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_one_rep, setup, teststore_teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_and_errors, setup, teststore_teardown),
