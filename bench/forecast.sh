@@ -45,21 +45,17 @@ peer="SELECT coalesce(c.rep_id, d.rep_id), substr(d.close_date, 1, 7), sum(CASE 
 	ON c.deal_id = d.deal_id AND c.kind = 'revenue' WHERE d.status = 'won' AND d.amount IS NOT NULL
 	AND d.close_date BETWEEN '2023-07-01' AND '2026-06-30' GROUP BY 1, 2;"
 
+. bench/lib.sh
+upgrade_store
+
 rm -f "$out"/fc-*.times
 i=0
 while [ $i -lt "$runs" ]; do
-	/usr/bin/time -f '%e %M' -o "$out/time.last" "$forecast" --db "$db" --level rep --from 2023-07 \
-		--to 2026-06 --horizon 3 series >"$out/fc-spm.csv" 2>"$out/fc-spm.err" ||
-		die "spm-forecast failed: $(cat "$out/fc-spm.err")"
-	tail -n 1 "$out/time.last" >>"$out/fc-spm.times"
-	/usr/bin/time -f '%e %M' -o "$out/time.last" sqlite3 "$db" "$peer" >"$out/fc-sql.txt" ||
-		die "the query failed"
-	tail -n 1 "$out/time.last" >>"$out/fc-sql.times"
+	measure fc-spm "$forecast" --db "$db" --level rep --from 2023-07 --to 2026-06 --horizon 3 series
+	measure fc-sql sqlite3 "$db" "$peer"
 	i=$((i + 1))
 done
-median() { sort -n "$out/$1.times" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }'; }
-peak() { awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.1f", m / 1024 }' "$out/$1.times"; }
-reps=$(tail -n +2 "$out/fc-spm.csv" | cut -d, -f1 | sort -u | wc -l)
+reps=$(tail -n +2 "$out/fc-spm.out" | cut -d, -f1 | sort -u | wc -l)
 echo
 echo "spm forecast benchmark: every rep's monthly bookings, 2023-07..2026-06, auto, 3 months ahead"
 printf '%-56s %8s %9s\n' run seconds "peak MiB"

@@ -10,6 +10,12 @@ measure() {
 	fi
 	tail -n 1 "$out/time.last" >>"$out/$name.times"
 }
+# upgrade_store: a store an older spm made is upgraded by a write (the tools timed open it
+# read-only, which does not migrate); an empty import is the smallest write.
+upgrade_store() {
+	printf 'category,team,period,amount\n' | "$import" --db "$db" --quiet --allow-empty budgets - ||
+		die "the store could not be upgraded"
+}
 # median NAME, peak NAME: the median seconds and the largest peak (MiB) of NAME's runs.
 median() { sort -n "$out/$1.times" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }'; }
 peak() { awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.1f", m / 1024 }' "$out/$1.times"; }

@@ -47,6 +47,7 @@ if [ "${SPM_BENCH_FRESH:-0}" = 1 ] || [ ! -f "$db" ]; then
 fi
 
 . bench/lib.sh
+upgrade_store
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -f "$out"/*.times

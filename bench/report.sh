@@ -46,11 +46,8 @@ report="$build/spm-report"
 if [ "${SPM_BENCH_FRESH:-0}" = 1 ] || [ ! -f "$db" ]; then
 	. bench/store.sh
 fi
-# a store made by an older spm is upgraded by a write (the reports open it read-only)
-printf 'category,team,period,amount\n' | "$import" --db "$db" --quiet --allow-empty budgets - ||
-	die "the store could not be upgraded"
-
 . bench/lib.sh
+upgrade_store
 
 # The peers: attainment.sql for the quarter to the as-of day, and the same ranked by bookings.
 sed "s/'2026-01-01', '2026-03-31', '2026-03-15'/'2026-01-01', '2026-03-31', '$asof'/" "$query" >"$out/report-attain.sql"
