@@ -528,3 +528,22 @@ int cli_parse_count(const char *option, const char *text, long lo, long hi, long
 	*out = v;
 	return SPM_EXIT_OK;
 }
+
+int cli_period_as_of(const char *text, const spm_period *period, spm_date *out)
+{
+	spm_error err;
+	char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
+	if (text && spm_date_parse(out, text, strlen(text), NULL, &err))
+		return cli_usage_error("--as-of: %s", err.message);
+	if (!text) {
+		*out = cli_today();
+		if (out->days > period->last.days)
+			*out = period->last;
+	}
+	if (out->days < period->first.days) {
+		spm_period_format(name, sizeof name, period);
+		spm_date_format(day, sizeof day, *out);
+		return cli_usage_error("%s has not started on %s: give --as-of", name, day);
+	}
+	return SPM_EXIT_OK;
+}

@@ -143,6 +143,12 @@ int cli_check_options(const cli_command_help *helps, size_t n, const char *comma
 spm_date cli_today(void);
 
 /*
+ * The day a period is reported to: --as-of's text, else today, or the period's last day once it
+ * has ended; a usage error (printed) when the period has not started by then. An exit status.
+ */
+int cli_period_as_of(const char *text, const spm_period *period, spm_date *out);
+
+/*
  * --level: a comma list of rep, manager, team, territory, company, or all, as bits 1 << level;
  * NULL gives rep only. Returns an exit status, with the message printed.
  */

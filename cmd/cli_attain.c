@@ -88,14 +88,6 @@ static int attain_row(void *ctx, const spm_attainment_row *r)
 	return cli_rows_add(&o->rows, cells);
 }
 
-static int parse_date_option(const char *option, const char *text, spm_date *out)
-{
-	spm_error err;
-	if (spm_date_parse(out, text, strlen(text), NULL, &err))
-		return cli_usage_error("--%s: %s", option, err.message);
-	return SPM_EXIT_OK;
-}
-
 /* --to-date: month, quarter and year spans holding the as-of day. */
 static int add_to_date(const char *text, spm_attainment_query *q, const char **names,
                        const spm_fiscal *fiscal)
@@ -146,23 +138,13 @@ int cli_attainment(const cli_attain_opts *o)
 			return cli_usage_error("--pacing: unknown value '%s'", o->pacing);
 		q.pacing = i ? SPM_PACING_SEASONAL : SPM_PACING_LINEAR;
 	}
-	if (o->as_of && (status = parse_date_option("as-of", o->as_of, &q.as_of)))
-		return status;
 	if ((status = cli_open_period("attainment", o->db, SPM_STORE_READONLY, o->period, &st,
-	                              &q.spans[0])))
+	                              &q.spans[0])) ||
+	    (status = cli_period_as_of(o->as_of, &q.spans[0], &q.as_of)))
 		goto done;
 	char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
 	spm_period_format(name, sizeof name, &q.spans[0]);
-	if (!o->as_of) {
-		q.as_of = cli_today();
-		if (q.as_of.days > q.spans[0].last.days)
-			q.as_of = q.spans[0].last;
-	}
 	spm_date_format(day, sizeof day, q.as_of);
-	if (q.as_of.days < q.spans[0].first.days) {
-		status = cli_usage_error("%s has not started on %s: give --as-of", name, day);
-		goto done;
-	}
 	if (o->to_date) {
 		int rc = spm_store_fiscal(st, &fiscal, &err);
 		if (rc) {

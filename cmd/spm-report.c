@@ -179,31 +179,11 @@ typedef struct opts {
  * The period and the day it is read to: --as-of, else today within the period. Opens the store
  * into *st (which the caller closes, also on failure).
  */
-/* The day a period is read to: --as-of, else today within the period; not before it starts. */
-static int resolve_as_of(const opts *o, const spm_period *period, spm_date *to)
-{
-	spm_error err;
-	char name[SPM_PERIOD_BUFSZ], day[SPM_DATE_BUFSZ];
-	if (o->as_of && spm_date_parse(to, o->as_of, strlen(o->as_of), NULL, &err))
-		return cli_usage_error("--as-of: %s", err.message);
-	if (!o->as_of) {
-		*to = cli_today();
-		if (to->days > period->last.days)
-			*to = period->last;
-	}
-	if (to->days < period->first.days) {
-		spm_period_format(name, sizeof name, period);
-		spm_date_format(day, sizeof day, *to);
-		return cli_usage_error("%s has not started on %s: give --as-of", name, day);
-	}
-	return SPM_EXIT_OK;
-}
-
 static int open_span(const char *command, const opts *o, spm_store **st, spm_period *period,
                      spm_date *to)
 {
 	int status = cli_open_period(command, o->db, SPM_STORE_READONLY, o->period, st, period);
-	return status ? status : resolve_as_of(o, period, to);
+	return status ? status : cli_period_as_of(o->as_of, period, to);
 }
 
 /* ---- leaderboard ---------------------------------------------------------------------------- */
@@ -1464,7 +1444,7 @@ static int contest(const opts *o, const char *path)
 			goto done;
 		}
 	}
-	if ((status = resolve_as_of(o, &period, &to)) ||
+	if ((status = cli_period_as_of(o->as_of, &period, &to)) ||
 	    (status = cli_rows_begin(&co.rows, o->format, o->output, contest_cols, NCONTEST)))
 		goto done;
 	rc = spm_contest_run(st, c, &period, to, contest_row, &co, &err);
