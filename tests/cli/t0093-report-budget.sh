@@ -60,6 +60,10 @@ expect_eq "--team: that team only, no company row" "1" "$(($(wc -l <out) - 1))"
 
 # Refusals: one line, exit 65, the store as it was.
 before=$(digest)
+run spm-report --period 2026-Q1 --currency JPY budget
+expect_status 65
+expect_err_has "JPY"
+expect_eq "no rows when a rate is missing" "" "$(cat out)"
 printf 'team,period,amount\nEnterprise,2026-Q3,-1\n' >neg.csv
 run spm-import budgets neg.csv
 expect_status 65

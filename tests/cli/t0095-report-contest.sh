@@ -13,8 +13,8 @@ run spm-report contest "$sprint"
 expect_status 0
 expect_eq "header" "contest,rank,rep_id,name,team,measure,value,qualified,prize,milestone,currency" "$(head -n 1 out)"
 spm-report --quiet --period 2026-Q2 --team Enterprise leaderboard >board.csv
-expect_eq "the places are the team's leaderboard's" "$(tail -n +2 board.csv | cut -d, -f1,2)" \
-	"$(tail -n +2 out | cut -d, -f2,3)"
+expect_eq "the places and values are the team's leaderboard's" "$(tail -n +2 board.csv | cut -d, -f1,2,6)" \
+	"$(tail -n +2 out | cut -d, -f2,3,7)"
 expect_eq "prizes by place" "5000.00 3000.00 2000.00" "$(tail -n +2 out | head -n 3 | cut -d, -f9 | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "the pot paid to the cent" "10000.00" \
 	"$(tail -n +2 out | cut -d, -f9 | awk '$1 != "" { s += $1 * 100 } END { printf "%.2f", s / 100 }')"
